@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh clone: `make run` and `make test`.
+# Both bootstrap .venv from nothing and are idempotent (stamp files record what is installed).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test lint eval ingest clean-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# torch first, pinned, so pip takes the CPU wheel on disk instead of a multi-GB CUDA build.
+$(VENV)/.torch-stamp: | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	touch $@
+
+$(VENV)/.install-stamp: pyproject.toml $(VENV)/.torch-stamp
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-stamp: pyproject.toml $(VENV)/.install-stamp
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.install-stamp
+	$(BIN)/sosei ingest
+	$(BIN)/sosei serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.test-stamp
+	$(BIN)/ruff check app tests eval
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+lint: $(VENV)/.test-stamp
+	$(BIN)/ruff check app tests eval
+
+ingest: $(VENV)/.install-stamp
+	$(BIN)/sosei ingest
+
+eval: $(VENV)/.install-stamp
+	$(BIN)/sosei eval
+
+clean-data:
+	rm -rf data

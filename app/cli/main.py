@@ -1,0 +1,158 @@
+"""`sosei` command line: the same services as the web app, from a shell.
+
+Exit status: 0 success, 2 bad input (one line on stderr naming what is wrong), 1 any other failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel, ValidationError
+
+from app.config import get_settings
+from app.knowledge.documents import DocumentError
+from app.knowledge.embeddings import EmbeddingError
+
+cli = typer.Typer(
+    name="sosei",
+    help="sosei — 地方創生 knowledge base: ingest, search, eval, serve.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class BadInput(Exception):
+    """Raised for input the user can fix; becomes exit status 2."""
+
+
+def emit_json(model: BaseModel | dict) -> None:
+    data = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def validation_message(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}" for err in exc.errors()
+    )
+
+
+def knowledge_base():  # -> KnowledgeBase; imported lazily so `sosei --help` stays fast
+    from app.knowledge.service import KnowledgeBase
+
+    return KnowledgeBase(get_settings())
+
+
+@cli.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: corpus/)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Index corpus/ or the given files (.md .txt .pdf .docx); only changed documents are re-embedded."""
+    kb = knowledge_base()
+    report = kb.ingest(paths or None)
+    if as_json:
+        emit_json(report)
+        return
+    typer.echo(
+        f"indexed in {report.seconds:.1f}s: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.repaired)} repaired, {len(report.removed)} removed, {report.unchanged} unchanged; "
+        f"{report.chunks_embedded} chunks embedded; index holds {report.total_documents} documents, "
+        f"{report.total_chunks} chunks"
+    )
+
+
+@cli.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Question or keywords")],
+    k: Annotated[int, typer.Option("--k", "-k", help="Number of passages")] = 5,
+    category: Annotated[str | None, typer.Option(help="Case category, e.g. 觀光振興")] = None,
+    kind: Annotated[str | None, typer.Option(help="case | guideline | article | upload")] = None,
+    country: Annotated[str | None, typer.Option(help="JP | TW")] = None,
+    factor: Annotated[str | None, typer.Option(help="self_reliance, public_private, …")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid | dense | lexical")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the search shape as JSON")] = False,
+) -> None:
+    """Hybrid retrieval (vectors + CJK-aware BM25) over the index."""
+    from app.knowledge.schemas import SearchRequest
+
+    try:
+        request = SearchRequest(
+            query=query, k=k, category=category, kind=kind, country=country, factor=factor, mode=mode
+        )
+    except ValidationError as exc:
+        raise BadInput(validation_message(exc)) from exc
+    kb = knowledge_base()
+    if kb.is_empty():
+        kb.ingest()
+    response = kb.search(request)
+    if as_json:
+        emit_json(response)
+        return
+    if not response.hits:
+        typer.echo("no passages found")
+    for n, hit in enumerate(response.hits, 1):
+        typer.echo(f"[{n}] {hit.title}  ({hit.doc_id}, score {hit.score:.2f})")
+        typer.echo("    " + hit.text.replace("\n", "\n    "))
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: PORT or 8000")] = None,
+) -> None:
+    """Start the web app and JSON API (indexes corpus/ first if the index is empty)."""
+    import uvicorn
+
+    from app.web.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@cli.command(name="eval")
+def evaluate(
+    suite: Annotated[str, typer.Option(help="retrieval | all")] = "all",
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON")] = False,
+) -> None:
+    """Run the evaluation suites in eval/ and print a table."""
+    from app.evaluation.runner import run_evaluations
+
+    if suite not in ("retrieval", "all"):
+        raise BadInput(f"--suite: unknown suite {suite!r}; choose retrieval or all")
+    results = run_evaluations(get_settings(), suite, echo=not as_json)
+    if as_json:
+        emit_json(results)
+
+
+def main() -> None:
+    try:
+        code = cli(standalone_mode=False)
+    except (BadInput, DocumentError) as exc:
+        _fail(2, str(exc))
+    except EmbeddingError as exc:
+        _fail(1, str(exc))
+    except KeyboardInterrupt:
+        _fail(130, "interrupted")
+    except Exception as exc:  # a user gets one line, not a traceback
+        # typer vendors its own click: recognise its usage errors by shape, not by class
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            _fail(int(exc.exit_code), exc.format_message())
+        if type(exc).__name__ == "Abort":
+            _fail(1, "aborted")
+        _fail(1, f"{type(exc).__name__}: {exc}")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(code: int, message: str) -> None:
+    sys.stderr.write(f"sosei: error: {' '.join(message.split())}\n")
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Corpus documents: Markdown + YAML front matter, validated, plus user uploads (.md/.txt/.pdf/.docx)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Kind = Literal["case", "guideline", "article", "upload"]
+Level = Literal["overall", "outcome", "output"]
+
+CATEGORIES: tuple[str, ...] = ("地方創業", "農林水產", "觀光振興", "地方人口移動", "街區營造", "工作方法改革")
+Category = Literal["地方創業", "農林水產", "觀光振興", "地方人口移動", "街區營造", "工作方法改革"]
+
+FACTORS: dict[str, str] = {
+    "self_reliance": "自立性",
+    "public_private": "官民協働",
+    "cross_region": "地域間連携",
+    "cross_policy": "政策間連携",
+    "lead_body": "推動主體明確",
+    "talent": "人才確保與培育",
+}
+Factor = Literal["self_reliance", "public_private", "cross_region", "cross_policy", "lead_body", "talent"]
+
+UPLOAD_SUFFIXES = (".md", ".txt", ".pdf", ".docx")
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
+_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class DocumentError(ValueError):
+    """A file that cannot be read as a corpus document; the message names the file and the problem."""
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1)
+    url: str | None = None
+    doc: str | None = None
+    note: str | None = None
+
+
+class KpiEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    level: Level
+    baseline: float | str | None = None
+    target: float | str | None = None
+    unit: str | None = None
+    year: str | int | None = None
+    note: str | None = None
+
+
+class Document(BaseModel):
+    """One corpus item. Front-matter fields plus the Markdown body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=_ID_PATTERN)
+    kind: Kind
+    title: str = Field(min_length=1)
+    country: Literal["JP", "TW"] | None = None
+    lang: str = "zh-TW"
+    sources: list[Source] = Field(default_factory=list)
+    # cases
+    place: str | None = None
+    category: Category | None = None
+    factors: list[Factor] = Field(default_factory=list)
+    actors: list[str] = Field(default_factory=list)
+    kpis: list[KpiEntry] = Field(default_factory=list)
+    kpi_published: Literal["yes", "partial", "no"] = "yes"
+    project: str | None = None
+    # Optional case facets (issue 5): funding scheme, special context, actor sectors.
+    funding: list[str] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    facts: list[dict[str, Any]] = Field(default_factory=list)
+    # guidelines
+    topic: Literal["factor", "kpi_rule", "pdca", "kpi_examples", "background", "programme"] | None = None
+    rules: list[str] = Field(default_factory=list)
+    rows: list[dict[str, Any]] = Field(default_factory=list)
+    # articles
+    author: str | None = None
+    published: str | None = None
+    # not front matter: filled when loading
+    body: str = ""
+    source_path: str = ""
+
+    @model_validator(mode="after")
+    def _kind_requirements(self) -> Document:
+        if self.kind in ("case", "guideline", "article"):
+            missing = [f for f in ("country",) if getattr(self, f) is None]
+            if not self.sources:
+                missing.append("sources")
+            if self.kind == "case":
+                missing += [f for f in ("place", "category") if not getattr(self, f)]
+                if not self.factors:
+                    missing.append("factors")
+            if self.kind == "guideline" and self.topic is None:
+                missing.append("topic")
+            if missing:
+                raise ValueError(f"missing required field(s) for kind {self.kind}: {', '.join(missing)}")
+        return self
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that ends up in the index, so any edit triggers re-embedding."""
+        payload = self.model_dump_json(exclude={"source_path"})
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+    def metadata(self) -> dict[str, str]:
+        """Flat metadata carried by every chunk (Chroma only stores scalars)."""
+        return {
+            "doc_id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "category": self.category or "",
+            "country": self.country or "",
+            "place": self.place or "",
+            "factors": ",".join(self.factors),
+            "source_path": self.source_path,
+        }
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not match:
+        return {}, text
+    data = yaml.safe_load(match.group(1)) or {}
+    if not isinstance(data, dict):
+        raise ValueError("front matter is not a mapping")
+    return data, match.group(2)
+
+
+def _format_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "document"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_corpus_file(path: Path) -> Document:
+    """A corpus Markdown file with front matter; its id must equal the file name."""
+    try:
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"{path}: cannot read front matter: {exc}") from exc
+    if not meta:
+        raise DocumentError(f"{path}: no YAML front matter")
+    try:
+        doc = Document(**meta, body=body.strip(), source_path=str(path))
+    except (ValidationError, TypeError) as exc:
+        detail = _format_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
+        raise DocumentError(f"{path}: {detail}") from exc
+    if doc.id != path.stem:
+        raise DocumentError(f"{path}: id {doc.id!r} does not match the file name")
+    return doc
+
+
+def _upload_id(path: Path) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:40] or "file"
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    return f"upload-{stem}-{digest}"
+
+
+def _read_upload_text(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".txt"):
+        return path.read_text(encoding="utf-8", errors="replace")
+    if suffix == ".pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path))
+        return "\n\n".join((page.extract_text() or "") for page in reader.pages)
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+    raise DocumentError(
+        f"{path}: unsupported file type {suffix or '(none)'}; sosei reads {', '.join(UPLOAD_SUFFIXES)}"
+    )
+
+
+def load_upload(path: Path) -> Document:
+    """A user's own file, indexed as kind `upload`; Markdown front matter is honoured when present."""
+    try:
+        text = _read_upload_text(path)
+    except DocumentError:
+        raise
+    except Exception as exc:  # pypdf / python-docx raise many types on damaged files
+        raise DocumentError(f"{path}: cannot read file: {exc}") from exc
+    meta: dict[str, Any] = {}
+    if path.suffix.lower() == ".md":
+        try:
+            meta, text = split_front_matter(text)
+        except (yaml.YAMLError, ValueError):
+            meta = {}
+    title = str(meta.get("title") or path.stem)
+    if not text.strip():
+        raise DocumentError(f"{path}: no text could be extracted")
+    return Document(id=_upload_id(path), kind="upload", title=title, body=text.strip(), source_path=str(path))
+
+
+def is_corpus_file(path: Path, corpus_dir: Path) -> bool:
+    try:
+        path.resolve().relative_to(corpus_dir.resolve())
+    except ValueError:
+        return False
+    return path.suffix == ".md" and path.name != "README.md"
+
+
+def load_path(path: Path, corpus_dir: Path) -> Document:
+    if is_corpus_file(path, corpus_dir):
+        return load_corpus_file(path)
+    return load_upload(path)
+
+
+def discover_files(paths: Iterable[Path], corpus_dir: Path) -> list[Path]:
+    """Expand folders; reject missing paths and unsupported files with a clear message."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise DocumentError(f"{path}: no such file or folder")
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in UPLOAD_SUFFIXES and child.name != "README.md":
+                    found.append(child)
+        elif path.suffix.lower() in UPLOAD_SUFFIXES:
+            found.append(path)
+        else:
+            raise DocumentError(
+                f"{path}: unsupported file type {path.suffix or '(none)'}; "
+                f"sosei reads {', '.join(UPLOAD_SUFFIXES)}"
+            )
+    return found
+
+
+def load_corpus(corpus_dir: Path) -> list[Document]:
+    """Every corpus document; raises on the first invalid file or a duplicate id."""
+    docs = [load_corpus_file(p) for p in sorted(corpus_dir.rglob("*.md")) if p.name != "README.md"]
+    seen: dict[str, str] = {}
+    for doc in docs:
+        if doc.id in seen:
+            raise DocumentError(f"duplicate id {doc.id!r} in {seen[doc.id]} and {doc.source_path}")
+        seen[doc.id] = doc.source_path
+    return docs

@@ -1,0 +1,172 @@
+"""Incremental ingest: only new or changed documents are embedded; deleted ones leave the index.
+
+A document's index hash covers its content, the embedding model and the chunk size, so changing any of
+them re-embeds it. Work is committed document by document, so a killed run loses at most the document
+in flight, and the next run finds it incomplete (see ChunkStore) and rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+from app.config import Settings
+from app.knowledge.chunking import Chunk, chunk_document
+from app.knowledge.documents import Document, DocumentError, discover_files, load_path
+from app.knowledge.embeddings import Embedder
+from app.knowledge.schemas import IngestReport
+from app.knowledge.store import ChunkStore
+
+
+def index_hash(doc: Document, model: str, chunk_max_chars: int) -> str:
+    return hashlib.sha256(f"{doc.content_hash}|{model}|{chunk_max_chars}".encode()).hexdigest()[:16]
+
+
+def _under(path: str, roots: Sequence[Path]) -> bool:
+    resolved = Path(path)
+    return any(resolved == root or root in resolved.parents for root in roots)
+
+
+def load_documents(paths: Sequence[Path], corpus_dir: Path) -> list[Document]:
+    """Read and validate everything first, so a bad file stops the run before the index changes."""
+    docs = [load_path(path.resolve(), corpus_dir) for path in discover_files(paths, corpus_dir)]
+    seen: dict[str, str] = {}
+    for doc in docs:
+        if doc.id in seen:
+            raise DocumentError(f"duplicate id {doc.id!r} in {seen[doc.id]} and {doc.source_path}")
+        seen[doc.id] = doc.source_path
+    return docs
+
+
+def _batches(
+    pending: list[tuple[Document, str, list[Chunk]]], target: int
+) -> list[list[tuple[Document, str, list[Chunk]]]]:
+    """Group whole documents until a group holds about `target` chunks."""
+    groups: list[list[tuple[Document, str, list[Chunk]]]] = []
+    size = target
+    for item in pending:
+        if size >= target:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += len(item[2])
+    return groups
+
+
+class _Progress:
+    """A rich progress bar on a terminal; silent otherwise (CI logs, pipes, tests)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.enabled = enabled and total > 0
+        self.total = total
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(
+                TextColumn("embedding"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("chunks"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("embed", total=self.total)
+        return self
+
+    def advance(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+class Indexer:
+    def __init__(
+        self, settings: Settings, store: ChunkStore, embedder_factory: Callable[[], Embedder]
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self._embedder_factory = embedder_factory
+        self._embedder: Embedder | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:  # loading the model costs seconds: only when something must be embedded
+            self._embedder = self._embedder_factory()
+        return self._embedder
+
+    def ingest(self, paths: Sequence[Path] | None = None, show_progress: bool | None = None) -> IngestReport:
+        started = time.perf_counter()
+        corpus_dir = self.settings.corpus_dir.resolve()
+        targets = [Path(p).resolve() for p in (paths or [corpus_dir])]
+        docs = load_documents(targets, corpus_dir)
+        model = self.settings.embed_model
+        report = IngestReport()
+
+        if self.store.embed_models() - {model}:
+            self.store.reset()  # another model's vectors cannot be mixed with this one's
+
+        states = self.store.doc_states()
+        pending: list[tuple[Document, str, list[Chunk]]] = []
+        for doc in docs:
+            wanted = index_hash(doc, model, self.settings.chunk_max_chars)
+            state = states.get(doc.id)
+            if state is not None and state.complete and state.doc_hash == wanted:
+                report.unchanged += 1
+                continue
+            if state is None:
+                report.added.append(doc.id)
+            elif state.doc_hash == wanted:
+                report.repaired.append(doc.id)  # same content but chunks missing: an interrupted run
+            else:
+                report.updated.append(doc.id)
+            pending.append((doc, wanted, chunk_document(doc, self.settings.chunk_max_chars)))
+
+        # Deletions only within folders this run covers, so `ingest my.pdf` never drops the corpus.
+        present = {doc.id for doc in docs}
+        folders = [t for t in targets if t.is_dir()]
+        report.removed = sorted(
+            doc_id
+            for doc_id, state in states.items()
+            if doc_id not in present and _under(state.source_path, folders)
+        )
+        self.store.delete_documents(report.removed)
+
+        total = sum(len(chunks) for _, _, chunks in pending)
+        enabled = sys.stderr.isatty() if show_progress is None else show_progress
+        progress: AbstractContextManager = _Progress(total, enabled) if total else nullcontext()
+        with progress as bar:
+            for group in _batches(pending, self.settings.embed_batch_size * 2):
+                # One encode call for several documents keeps the model busy; each document is still
+                # written whole, so a crash loses at most the documents of this group.
+                texts = [c.indexed_text for _, _, chunks in group for c in chunks]
+                vectors = self.embedder.embed_passages(texts) if texts else None
+                offset = 0
+                for doc, wanted, chunks in group:
+                    if not chunks:
+                        self.store.delete_documents([doc.id])
+                        continue
+                    assert vectors is not None
+                    self.store.replace_document(
+                        doc.id, chunks, vectors[offset : offset + len(chunks)], wanted, model
+                    )
+                    offset += len(chunks)
+                    report.chunks_embedded += len(chunks)
+                    bar.advance(len(chunks))
+
+        report.total_chunks = self.store.count()
+        report.total_documents = len(self.store.doc_states())
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report

@@ -1,0 +1,73 @@
+"""Boundary models of the knowledge capability: the `search` shape of the contract and ingest reports."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.knowledge.documents import Category, Factor
+
+MAX_QUERY_CHARS = 2000
+MAX_K = 50
+SearchMode = Literal["hybrid", "dense", "lexical"]
+
+
+class SearchFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["case", "guideline", "article", "upload"] | None = None
+    category: Category | None = None
+    country: Literal["JP", "TW"] | None = None
+    factor: Factor | None = None
+
+    def is_empty(self) -> bool:
+        return not any(self.model_dump().values())
+
+
+class SearchRequest(SearchFilters):
+    """Body of POST /api/search and the arguments of `sosei search`."""
+
+    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="Question or keywords")
+    k: int = Field(5, ge=1, le=MAX_K, description=f"Number of passages, 1–{MAX_K}")
+    mode: SearchMode = "hybrid"
+
+    @field_validator("query")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("query is empty")
+        return value.strip()
+
+    @property
+    def filters(self) -> SearchFilters:
+        return SearchFilters(kind=self.kind, category=self.category, country=self.country, factor=self.factor)
+
+
+class SearchHit(BaseModel):
+    chunk_id: str
+    doc_id: str
+    title: str
+    kind: str
+    text: str
+    score: float = Field(description="Fused relevance, 0–1, higher is better")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    dense_score: float | None = Field(None, description="Cosine similarity of the passage to the query")
+    lexical_score: float | None = Field(None, description="BM25 score")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHit]
+
+
+class IngestReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = Field(default_factory=list)
+    repaired: list[str] = Field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    total_documents: int = 0
+    total_chunks: int = 0

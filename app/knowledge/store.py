@@ -1,0 +1,157 @@
+"""Chroma-backed chunk store (embedded PersistentClient by default, a Chroma server when configured).
+
+Each chunk's metadata carries its document's index hash and chunk count, so the store itself is the
+manifest: a document is complete only when all its chunks with the current hash are present. A run killed
+half-way leaves an incomplete document, which the next ingest detects and rebuilds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.config import Settings
+from app.knowledge.chunking import Chunk
+from app.knowledge.documents import FACTORS
+
+_ADD_BATCH = 256
+
+
+@dataclass
+class DocState:
+    doc_hash: str
+    expected_chunks: int
+    present_chunks: int = 0
+    source_path: str = ""
+    kind: str = ""
+    hashes: set[str] = field(default_factory=set)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.hashes) == 1 and self.present_chunks == self.expected_chunks
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    chunk_id: str
+    text: str
+    metadata: dict[str, str | int | float | bool]
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.metadata.get("doc_id", ""))
+
+
+def _chunk_metadata(chunk: Chunk, doc_hash: str, n_chunks: int, model: str) -> dict[str, str | int | bool]:
+    meta: dict[str, str | int | bool] = dict(chunk.metadata)
+    meta.update(
+        heading=chunk.heading,
+        chunk_index=chunk.index,
+        doc_hash=doc_hash,
+        n_chunks=n_chunks,
+        embed_model=model,
+    )
+    # Chroma metadata holds scalars only: one boolean per driving factor makes them filterable.
+    factors = set(filter(None, str(chunk.metadata.get("factors", "")).split(",")))
+    for key in FACTORS:
+        meta[f"f_{key}"] = key in factors
+    return meta
+
+
+class ChunkStore:
+    def __init__(self, settings: Settings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            self.client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        self.collection_name = settings.collection
+        self.collection = self._open()
+
+    def _open(self):  # -> chromadb Collection
+        return self.client.get_or_create_collection(
+            self.collection_name,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,  # embeddings are always passed in: Chroma's default downloads a model
+        )
+
+    def reset(self) -> None:
+        """Drop everything, e.g. when the embedding model changed and vector sizes no longer match."""
+        self.client.delete_collection(self.collection_name)
+        self.collection = self._open()
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def embed_models(self) -> set[str]:
+        got = self.collection.get(include=["metadatas"])
+        return {str(m.get("embed_model", "")) for m in got["metadatas"] or []}
+
+    def doc_states(self) -> dict[str, DocState]:
+        got = self.collection.get(include=["metadatas"])
+        states: dict[str, DocState] = {}
+        for meta in got["metadatas"] or []:
+            doc_id = str(meta["doc_id"])
+            state = states.setdefault(
+                doc_id,
+                DocState(
+                    doc_hash=str(meta.get("doc_hash", "")),
+                    expected_chunks=int(meta.get("n_chunks", 0)),
+                    source_path=str(meta.get("source_path", "")),
+                    kind=str(meta.get("kind", "")),
+                ),
+            )
+            state.present_chunks += 1
+            state.hashes.add(str(meta.get("doc_hash", "")))
+        return states
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        ids = list(doc_ids)
+        if ids:
+            self.collection.delete(where={"doc_id": {"$in": ids}})
+
+    def replace_document(
+        self, doc_id: str, chunks: Sequence[Chunk], embeddings: np.ndarray, doc_hash: str, model: str
+    ) -> None:
+        """Delete the document's old chunks, then add the new ones (the hash marks them complete)."""
+        self.delete_documents([doc_id])
+        for start in range(0, len(chunks), _ADD_BATCH):
+            batch = chunks[start : start + _ADD_BATCH]
+            self.collection.add(
+                ids=[c.chunk_id for c in batch],
+                documents=[c.text for c in batch],
+                embeddings=embeddings[start : start + _ADD_BATCH],
+                metadatas=[_chunk_metadata(c, doc_hash, len(chunks), model) for c in batch],
+            )
+
+    def all_chunks(self) -> list[StoredChunk]:
+        got = self.collection.get(include=["documents", "metadatas"])
+        return [
+            StoredChunk(chunk_id, text or "", dict(meta or {}))
+            for chunk_id, text, meta in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            )
+        ]
+
+    def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(n, total),
+            where=where or None,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        return [(chunk_id, 1.0 - float(d)) for chunk_id, d in zip(ids, distances, strict=True)]

@@ -1,0 +1,437 @@
+"""Parse one KPI as written (zh-TW first, also Japanese and English) into structured fields.
+
+The text is scanned once for items (dates, amounts, ratios). The connective words between items
+(由…至, 較…的, から…に, from…to, by) decide each item's role. What cannot be placed with confidence goes
+into ``unparsed``: for a critique a wrong baseline or deadline is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.kpi import numbers as nums
+from app.kpi.numbers import alternation, normalise_unit, parse_number, parse_ratio, to_ad_year, to_halfwidth
+
+Direction = Literal["increase", "decrease", "maintain"]
+
+
+class ParsedKpi(BaseModel):
+    name: str  # the measure, with numbers, dates and verbs stripped, e.g. "老街空店舖數"
+    baseline: float | None = None
+    baseline_year: str | None = None  # AD year, e.g. "2023"
+    target: float | None = None
+    relative_change: float | None = None  # +0.10 for 成長一成 / 增加10% / +10%; negative for 減少兩成
+    unit: str | None = None  # 間, 人, 元, 日圓, %, …; money is normalised to the currency word
+    per: str | None = None  # "年" for 每年 / 年間 / per year
+    deadline: str | None = None  # AD year "2026", or "2026-12" when a month is given
+    direction: Direction | None = None
+    unparsed: list[str] = Field(default_factory=list)  # number- or date-like fragments not understood
+
+
+# --- lexicon ---------------------------------------------------------------------------------------
+_NUM, _NB, _SIGN, _MULT = nums.NUMBER_PATTERN, nums.NUMBER_START, nums.SIGN_PATTERN, nums.MULTIPLIER_CHARS
+_UNITS, _DURATION, _CURRENCY = nums.UNIT_PATTERN, nums.DURATION_PATTERN, nums.CURRENCY_PATTERN
+# 成 is also a word (成長, 成立, 成員 …); only a numeral before a bare 成 makes a proportion.
+_CHENG = r"成(?![長长立員员本果功效交績绩為为熟形就品份年真人])"
+
+_ITEM = re.compile(
+    # Every alternative starts with one of these characters; checking it first keeps the scan linear and
+    # fast on the text between numbers.
+    rf"(?=[\d{nums.CN_NUMERAL_CHARS}〇○+\-▲△$¥￥中民令平昭西公元新台臺日百acdfhjmnorstu])(?:"
+    # Ages qualify the measure (65歲以上人口, 20代) and stay part of its name.
+    rf"(?P<age>{_NB}{_NUM}(?:\s*[-~至到]\s*{_NUM})?\s*(?:歲|歳|岁|代(?![表理替價价目金言辦办])))"
+    rf"|{nums.DATE_PATTERN}"
+    rf"|(?P<pct>(?:(?P<psign>{_SIGN})\s*)?{_NB}(?P<pnum>{_NUM})\s*(?P<psuf>[個个]?百分[點点]"
+    r"|%\s*ポイント|ポイント|percentage points?|pp\b|%|percent\b|per\s?cent\b|pct\b))"
+    rf"|(?P<zh>百分之(?P<znum>{_NUM}))"
+    rf"|(?P<tenths>{_NB}{_NUM}\s*(?:{_CHENG}|割(?:\s*(?:[1-9]|[一二三四五六七八九])\s*分)?))"
+    rf"|(?P<times>{_NB}(?P<tnum>{_NUM})\s*倍(?![數数率]))"
+    rf"|(?P<qty>(?:(?P<cur>{_CURRENCY})\s*)?(?:(?P<qsign>{_SIGN})\s*)?{_NB}(?P<qnum>{_NUM})(?:\s*[多餘余])?"
+    rf"(?P<qmult>\s*(?:thousand|million|billion)\b)?(?:\s*(?:(?P<unit>{_UNITS})|(?P<dur>{_DURATION})))?))",
+    re.IGNORECASE,
+)
+
+_EN = r"(?:e|es|ed|ing)\b"  # English verb endings
+_INC = alternation(
+    "增加 增長 增长 增至 增為 增为 增到 增設 增设 擴大 扩大 擴增 扩增 擴充 提升 提高 成長",
+    "成长 上升 倍增 翻倍 加倍 増加 増大 増やす 増やし 向上 拡大 上昇 アップ 倍増",
+    rf"\bincreas{_EN} \brais{_EN} \bgr(?:ow|ows|own|owing|ew|owth)\b \bboost(?:s|ed|ing)?\b",
+    rf"\bexpand(?:s|ed|ing)?\b \bdoubl{_EN}",
+)
+_INC_WEAK = alternation("達到 到達 达到 達成 达成 達 达 新增 增 増",
+                         rf"\bup\b \breach(?:es|ed|ing)?\b \bachiev{_EN}")
+_DEC = alternation(
+    "減少 减少 降低 下降 縮減 缩减 縮小 缩小 減至 减至 降至 降到 降為 降为 減到 减到",
+    "減為 减为 減緩 减缓 削減 減らす 減らし 低下 抑制 減半 减半 半減",
+    rf"\breduc(?:e|es|ed|ing|tion)\b \bcut(?:s|ting)?\b \bdecreas{_EN} \blower(?:s|ed|ing)?\b",
+    rf"\bdeclin{_EN} \bdrop(?:s|ped|ping)?\b \bhalv{_EN}",
+)
+_DEC_WEAK = r"減|减|\bdown\b"
+_KEEP = alternation(r"維持 维持 保持 持平 \bmaintain(?:s|ed|ing)?\b \bkeep(?:s|ing)?\b \bkept\b",
+                    r"\bsustain(?:s|ed|ing)?\b \bretain(?:s|ed|ing)?\b \bremain(?:s|ed|ing)?\b")
+# Activities: no direction, and not the measure either.
+_ACT = alternation("辦理 办理 舉辦 举办 舉行 举行 開辦 开办 完成 建立 建置 設置 設立 成立 培育 招募 開發",
+                   "輔導 吸引 創造 帶動 促成 媒合 打造 推動 協助")
+# (?!率|幅): 成長率 / 減少幅度 name a measure, not a verb; the atomic group (?>…) keeps 減少率 from
+# falling back to the weak verb 減.
+_VERB_ALT = (rf"(?>(?P<inc>{_INC})|(?P<dec>{_DEC})|(?P<keep>{_KEEP})|(?P<incw>{_INC_WEAK})"
+             rf"|(?P<decw>{_DEC_WEAK})|(?P<act>{_ACT}))(?!率|幅)")
+_VERB = re.compile(_VERB_ALT, re.IGNORECASE)
+# A verb after the number (10%増加, 15% up) unless it is "verb to" (40間減少至…): then it is a level.
+_VERB_POST = re.compile(rf"\s*(?:{_VERB_ALT}|(?P<incp>up|more|higher)\b|(?P<decp>down|less|fewer|lower)\b"
+                        r"|(?P<incj>アップ)|(?P<decj>ダウン))(?!\s*(?:至|到|為|为|成|to\b|に))",
+                        re.IGNORECASE)
+_HALVE, _DOUBLE = re.compile(r"減半|减半|半減|halv", re.I), re.compile(r"倍增|翻倍|加倍|倍増|doubl", re.I)
+_PER = re.compile(
+    r"(?P<年>每年度?|每一年|毎年度?|(?<!\d)年間|年均|年平均|平均每年|/\s*年"
+    r"|(?<![去今明前翌同本當当隔往近每])年(?=增|増|成長|成长|減|减)"  # 年增5%, but not 去年增加
+    r"|\bper (?:year|annum)\b|\ba year\b|\beach year\b|\bannual(?:ly)?\b|\byearly\b)"
+    r"|(?P<月>每月|毎月|月間|月均|/\s*月|\bper month\b|\bmonthly\b|\ba month\b)"
+    r"|(?P<週>每週|每周|毎週|/\s*週|\bper week\b|\bweekly\b)"
+    r"|(?P<日>每日|每天|毎日|/\s*日|\bper day\b|\bdaily\b)",
+    re.IGNORECASE,
+)
+_VAGUE = re.compile(rf"(?:數|数|幾|几|上|近|逾|破)[十百千萬万億]+(?:{_UNITS})?|若干", re.IGNORECASE)
+
+
+def _end(*chunks: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{alternation(*chunks)})$", re.IGNORECASE)
+
+
+def _start(*chunks: str) -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:{alternation(*chunks)})", re.IGNORECASE)
+
+
+# Markers on the gap text around an item: _end ones are read just before it, _start ones just after.
+_FILLER = alternation(r"\s [:=] 了 約 约 大約 大约 共 累計 累積 合計 總計 总计 平均 每年度? 每月",
+                      r"毎年 年間 年均 至少 最少 最多 不少於 不低於 逾 超過 超过 近",
+                      r"\babout \bapproximately \bapprox\. \baround",
+                      r"\bnearly \bover \bat\sleast \bat\smost \bmore\sthan \bup\sto \ba\stotal\sof \bthe")
+_TAIL = re.compile(rf"(.*?)(?:{_FILLER})*", re.IGNORECASE | re.DOTALL)  # a gap without trailing fillers
+_FROM_END = _end("由 從 从 自 原本 原為 原为 現況值? 现况值? 目前 現在 現行 現狀 现状 現状値?",
+                 r"基準值? 基准值? 基期值? 実績値? \bfrom \bbetween \bbaseline(?:\sof)? \bcurrently \bnow")
+_FROM_POST = _start("から より(?!も)")
+_TO_END = _end(r"至 到 為 为 成為 成为 達 达 目標值? 目标值? 目標値 → -> => ⇒ \bto \breach(?:es|ed|ing)?",
+               r"\bachieve[sd]? \btarget(?:\sof)? \bgoal(?:\sof)?")
+_TO_POST = _start("に(?![比対つ関よお]) まで へ 以上 以下 以內 以内 未満 未滿",
+                  r"or\s(?:more|less|above|below) and\s(?:above|over)")
+_BY_END = _end(r"\bby")
+_LINK = re.compile(f"(?:{alternation('的 之 為 为 の 是 時 时 時點 時点 水準 水准')})?")
+_START_POST = _start(r"起 開始 开始 以來 以来 から 以降 onwards?\b")
+_RANGE_GAP = re.compile(r"\s*(?:[-~]|至|到|to|through|until)\s*", re.IGNORECASE)
+_BASE_PRE = _end("較 较 比 相較於? 相较于? 相比於? 與 与 和 自 從 从 由 以",
+                 r"\bfrom \bsince \bcompared\s(?:to|with) \bvs\.? \bthan \bover \bagainst")
+_BASE_POST = _start(r"比 相比 實績 实绩 実績 現況 现况 [為为]?基準 [為为]?基准 [為为]?基期 \(?基準年",
+                    r"\blevels?\b \bbaseline")
+_WEAK_BASE_POST = _start("的 之 為 为 時 时 の [:=] 時點 時点")
+_BOUND_DEC = _start(r"以下 以內 以内 未満 未滿 or\sless or\sbelow at\smost")
+_BOUND_INC = _start(r"以上 or\smore or\sabove and\sabove")
+_EDGE = r"[\s,.;:!?()\[\]{}<>\"'「」『』【】〔〕、。…·・/\\|~\-+*→⇒=]"
+_LEAD = re.compile(alternation(
+    _EDGE, "至 到 為 为 達(?!成|人) 达(?!成|人) 的 之 を に で が は から までに まで より 前 以前",
+    "之前 底 以上 以下 以內 以内 未満 左右 共 約 约 使 讓 让 將 将 並 并 且 及 與 与 起 開始 开始",
+    "累計 累積 逾 超過 超过 至少 比(?!例|率|重)",
+    r"(?:by|in|to|from|of|the|and|for|until|before|per|at|on|target|goal)\b"), re.IGNORECASE)
+_TRAIL = _end(
+    _EDGE, "由 從 从 自 較 较 相較於? 至 到 為 为 達 达 的 之 を の は が に で から まで より",
+    "約 约 共 累計 累積 目標值? 目标值? 基準值? 現況 目前 於 于 將 将 並 并 使",
+    r"\b(?:from|to|by|of|the|and|in|at|for|per|with|than|about|around|target|goal)")
+_CLAUSE = re.compile(r"[,;，；、。]")
+_NEXT_CHAR = re.compile(r"\s*(.?)", re.DOTALL)
+_MEASURE_HINT = re.compile(alternation(
+    "數 数 額 额 率 量 度 比例 比率 人口 人次 占比 面積 面积 收入 所得 產值 产值 營收 营收",
+    "number rate count sales revenue income population share ratio volume visitors"), re.IGNORECASE)
+_SIGNS = {"+": 1, "-": -1, "▲": -1, "△": -1}  # ▲ and △ mark a decrease in Japanese tables
+_KIND_SIGN = {"inc": 1, "incw": 1, "incp": 1, "incj": 1, "dec": -1, "decw": -1, "decp": -1, "decj": -1}
+_DIRECTION_OF: dict[int, Direction] = {1: "increase", -1: "decrease", 0: "maintain"}
+
+
+@dataclass
+class _Item:
+    kind: str  # date | value | ratio | points | times
+    start: int
+    end: int
+    value: float | None = None  # amount; a fraction for ratios
+    unit: str | None = None
+    year: int | None = None
+    month: int | None = None
+    sign: int = 0  # an explicit +, -, ▲ written before the number, or the verb's direction
+    role: str = ""  # baseline | target | deadline | start | relative | delta | dropped
+
+
+def _item_from(m: re.Match[str], norm: str) -> _Item | str | None:
+    """One match to an item; "?" for a fragment to report as unparsed; None for one to ignore."""
+    kind, s, e = m.lastgroup or "", m.start(), m.end()
+    if kind == "age":
+        return None
+    if kind.startswith("d"):
+        ym = nums.date_from_match(m)
+        return _Item("date", s, e, year=ym[0], month=ym[1]) if ym else "?"
+    if kind == "pct":
+        n = parse_number(m["pnum"])
+        points = not m["psuf"].startswith(("%", "percent", "per", "pct")) or "ポイント" in m["psuf"]
+        if n is None:
+            return "?"
+        value = n if points else n / 100
+        return _Item("points" if points else "ratio", s, e, value=value, sign=_SIGNS.get(m["psign"] or "", 0))
+    if kind in ("zh", "tenths"):
+        r = parse_ratio(m.group(0))
+        return _Item("ratio", s, e, value=r) if r is not None else "?"
+    if kind == "times":
+        n = parse_number(m["tnum"])
+        return _Item("times", s, e, value=n) if n is not None else "?"
+    num = m["qnum"]
+    if not any(c.isdigit() for c in num):
+        # A Chinese numeral counts with a unit (三十家) or when unmistakable (三十);
+        # 一起, 十分, 九份 are words.
+        has_digit = any(c in nums.CN_DIGIT_CHARS for c in num)
+        if not (has_digit or num[0] in "十拾") or not (m["unit"] or m["dur"] or len(num) > 1):
+            return None
+    elif not m["unit"] and e < len(norm) and norm[e].isascii() and norm[e].isalpha():
+        return None  # 5G, 3D: an identifier, not an amount
+    after = _NEXT_CHAR.match(norm, e).group(1)  # type: ignore[union-attr]
+    if not (m["unit"] or m["cur"] or m["qsign"]) and (
+        after == ":" or (s < 4 and not norm[:s].strip(" (") and after in ".、)")
+    ):
+        return None  # "KPI 1：…", "1. …", "(2) …": a label, not an amount
+    n = parse_number(num)
+    if m["dur"] or n is None:
+        return "?"  # 3年內, 6個月: a period with no calendar year
+    if m["qmult"]:
+        n = parse_number(f"{n} {m['qmult'].strip()}") or n
+    unit = normalise_unit(m["unit"], m["cur"])
+    return _Item("value", s, e, value=n, unit=unit, sign=_SIGNS.get(m["qsign"] or "", 0))
+
+
+def _name(text: str, norm: str, cuts: list[tuple[int, int]]) -> str:
+    """The measure: the text left between items and verbs, trimmed of particles and markers."""
+    bounds, pos = [], 0
+    # Clause punctuation also ends a segment: 工作坊，每場 is two phrases, not one measure.
+    cuts = cuts + [(m.start(), m.end()) for m in _CLAUSE.finditer(norm)]
+    for s, e in sorted(cuts):
+        if s > pos:
+            bounds.append((pos, s))
+        pos = max(pos, e)
+    bounds.append((pos, len(norm)))
+    candidates = []
+    for s, e in bounds:
+        colon = norm.rfind(":", s, e)  # "KPI 1：老街空店舖數": a label before a colon is not the measure
+        if colon >= 0 and norm[colon + 1 : e].strip():
+            s = colon + 1
+        while s < e and (m := _LEAD.match(norm, s, e)) and m.end() > s:
+            s = m.end()
+        while s < e and (m := _TRAIL.search(norm, max(s, e - 12), e)) and m.start() < e:
+            e = m.start()
+        if (bracket := norm.rfind("(", s, e)) >= 0 and ")" not in norm[bracket:e]:
+            e = bracket  # a bracket whose content was cut away
+        seg = text[s:e].strip()
+        if any(c.isalpha() for c in seg):
+            candidates.append(seg)
+    hinted = [c for c in candidates if _MEASURE_HINT.search(c)]
+    return (hinted or candidates or [""])[0]
+
+
+class _Scan:
+    """Items, the gaps between them, and the verbs and per-words found outside items."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.norm = text, to_halfwidth(text)  # same length, so spans slice either
+        self.items: list[_Item] = []
+        self.bad: list[tuple[int, int]] = []
+        for m in _ITEM.finditer(self.norm):
+            it = _item_from(m, self.norm)
+            if it == "?":
+                self.bad.append(m.span())
+            elif isinstance(it, _Item):
+                self.items.append(it)
+        n, norm = len(self.items), self.norm
+        self.gaps = [(self.items[i - 1].end if i else 0, self.items[i].start if i < n else len(norm))
+                     for i in range(n + 1)]
+        covered = bytearray(len(norm))
+        for it in self.items:
+            covered[it.start : it.end] = b"\x01" * (it.end - it.start)
+
+        def outside(found: re.Match[str]) -> bool:
+            return found.end() > found.start() and covered.find(1, found.start(), found.end()) < 0
+
+        # One pass per pattern over the whole text, keeping what lies outside items.
+        self.verbs = [(v.start(), v.end(), v.lastgroup or "", v.group(0)) for v in _VERB.finditer(norm)
+                      if outside(v)]
+        pers = [m for m in _PER.finditer(norm) if outside(m)]
+        self.per = pers[0].lastgroup if pers else None
+        self.bad += [m.span() for m in _VAGUE.finditer(norm) if outside(m)]
+        self.cuts = [(it.start, it.end) for it in self.items] + [v[:2] for v in self.verbs]
+        self.cuts += [m.span() for m in pers]
+        verb_at_end = {v[1]: v[2] for v in self.verbs}
+        # Before each item: the gap's end without fillers, and the kind of a verb ending right there.
+        self.pre: list[str] = []
+        self.verb_before: list[str] = []
+        for gs, ge in self.gaps[:n]:
+            window = max(gs, ge - 40)
+            tail = _TAIL.fullmatch(norm, window, ge)
+            p = tail.group(1) if tail else norm[window:ge]
+            self.pre.append(p)
+            self.verb_before.append(verb_at_end.get(window + len(p), ""))
+        self.post = [norm[gs : min(ge, gs + 40)] for gs, ge in self.gaps[1:]]
+
+    def next(self, i: int) -> _Item | None:
+        return self.items[i + 1] if i + 1 < len(self.items) else None
+
+
+def _date_roles(sc: _Scan) -> None:
+    """Each date is the start of a period, the baseline year or (by default) the deadline."""
+    latest_after, latest = [0] * len(sc.items), 0  # the latest year written after each item
+    for i in range(len(sc.items) - 1, -1, -1):
+        latest_after[i] = latest
+        latest = max(latest, sc.items[i].year or 0)
+    for i, it in enumerate(sc.items):
+        if it.kind != "date":
+            continue
+        nxt, post, later = sc.next(i), sc.post[i], latest_after[i] > (it.year or 0)
+        if _START_POST.match(post) or (nxt and nxt.kind == "date" and _RANGE_GAP.fullmatch(post)):
+            it.role = "start"
+        elif _BASE_PRE.search(sc.pre[i]) or _BASE_POST.match(post) or (later and (
+            _WEAK_BASE_POST.match(post) or (nxt and nxt.kind != "date" and not post.strip())
+        )):
+            it.role = "baseline"  # 較2023年, 2023年比; 2023年為40間 or 113年15人 when a later year follows
+        else:
+            it.role = "deadline"
+
+
+def _value_roles(sc: _Scan) -> int:
+    """Amounts and ratios: baseline, target level, relative change or absolute delta.
+
+    Returns the direction implied by 以上 (+1) or 以下 (-1) after a target, else 0.
+    """
+    bound = 0
+    for i, it in enumerate(sc.items):
+        if it.kind == "date":
+            continue
+        p, q, nxt = sc.pre[i], sc.post[i], sc.next(i)
+        prev = sc.items[i - 1] if i else None
+        if (it.kind == "value" and not it.unit and nxt and nxt.kind == "date" and _RANGE_GAP.fullmatch(q)
+                and 0 < (it.value or 0) < 1000 and (to_ad_year(f"{it.value:g}年") or 9999) <= (nxt.year or 0)
+        ):
+            it.role = "start"  # 113-115年: the first number starts the period
+            continue
+        if it.kind == "value" and nxt and nxt.kind == "value" and re.fullmatch(r"\s*[-~]\s*", q):
+            sc.bad.append((it.start, nxt.end))  # 40-50人: a range, not a from/to pair
+            it.role = nxt.role = "dropped"
+        if it.role:
+            continue
+        if (prev and prev.kind == "date" and prev.role == "baseline" and _LINK.fullmatch(p)) or (
+            _FROM_END.search(p) or _FROM_POST.match(q)
+        ):
+            it.role = "baseline"
+        elif _TO_END.search(p) or _TO_POST.match(q):
+            it.role = "target"
+        elif it.kind == "times":
+            sc.bad.append((it.start, it.end))  # 成長2倍: "by" or "to" twice is ambiguous in Chinese
+            it.role = "dropped"
+            continue
+        else:
+            verb_post = _VERB_POST.match(q)
+            vk = sc.verb_before[i] or (verb_post.lastgroup if verb_post else "") or ""
+            # 增加500人 is a delta; 新增500人 / 達500人 is a level. Any verb makes a ratio relative.
+            usable = ("inc", "dec") if it.kind == "value" else ("inc", "dec", "incw", "decw")
+            if it.sign or vk in usable or vk in ("incp", "decp", "incj", "decj") or _BY_END.search(p):
+                it.role = "relative" if it.kind == "ratio" else "delta"
+                it.sign = it.sign or _KIND_SIGN.get(vk or "", 0)
+        if it.kind == "times" and it.role == "target":
+            it.kind, it.value, it.role, it.sign = "ratio", (it.value or 1) - 1, "relative", 1  # 達到2倍
+            continue
+        if it.kind == "ratio" and it.role in ("", "baseline", "target"):
+            it.kind, it.value, it.unit = "value", round((it.value or 0) * 100, 10), "%"  # 12% is 12 (%)
+        if it.role in ("target", "") and (_BOUND_DEC.match(q) or _BOUND_INC.match(q)):
+            bound = -1 if _BOUND_DEC.match(q) else 1
+        if it.kind == "points" and it.role != "delta":
+            sc.bad.append((it.start, it.end))
+            it.role = "dropped"
+    # 2023年度の40件から: the year written with a baseline amount is the baseline year.
+    for i, it in enumerate(sc.items[:-1]):
+        if (it.kind == "date" and it.role == "deadline" and _WEAK_BASE_POST.match(sc.post[i])
+                and sc.items[i + 1].role == "baseline"):
+            it.role = "baseline"
+    return bound
+
+
+def parse_kpi(text: str) -> ParsedKpi:
+    """Parse one KPI as written into its measure, baseline, target, unit, period, deadline and direction."""
+    sc = _Scan(text)
+    _date_roles(sc)
+    bound = _value_roles(sc)
+    items, unparsed = sc.items, list(sc.bad)
+
+    def pick(role: str, kinds: tuple[str, ...], last: bool = False) -> _Item | None:
+        found = [it for it in items if it.role == role and it.kind in kinds]
+        chosen = (found[-1] if last else found[0]) if found else None
+        unparsed.extend((it.start, it.end) for it in found if it is not chosen)
+        return chosen
+
+    deadline, base_date = pick("deadline", ("date",), last=True), pick("baseline", ("date",))
+    baseline, rel = pick("baseline", ("value",)), pick("relative", ("ratio",))
+    delta = pick("delta", ("value", "points"))
+    targets = [it for it in items if it.role == "target" and it.kind == "value"]
+    # The target answering the baseline (由A…至B), else the last (2026年達30間、2027年達40間).
+    after_base = [t for t in targets if baseline and t.start > baseline.start]
+    target = after_base[0] if after_base else (targets[-1] if targets else None)
+    unparsed.extend((it.start, it.end) for it in targets if it is not target)
+    loose = [it for it in items if it.kind == "value" and not it.role]
+    if target is None and loose and not (rel and loose[-1].start < rel.start):
+        target = loose.pop()
+    if baseline is None and loose and (target is None or loose[-1].start < target.start):
+        baseline = loose.pop()  # 40間→28間 has markers; "40 28" has only the order
+    unparsed.extend((it.start, it.end) for it in loose)
+    if baseline and target and baseline.unit and target.unit and baseline.unit != target.unit:
+        unparsed.append((baseline.start, baseline.end))  # 40間 vs 28人: units disagree
+        baseline = None
+
+    # Direction: strong verbs, then 以上/以下, then weak verbs (達, 增), then signs, then the numbers.
+    kinds = {v[2] for v in sc.verbs}
+    strong = kinds & {"inc", "dec", "keep"}
+    weak = {1 if k == "incw" else -1 for k in kinds if k in ("incw", "decw")}
+    sign: int | None = {"inc": 1, "dec": -1, "keep": 0}[next(iter(strong))] if len(strong) == 1 else None
+    if sign is None and not strong:
+        change = rel or delta
+        sign = bound or (next(iter(weak)) if len(weak) == 1 else 0) or (change.sign if change else 0) or None
+    if sign is None and baseline and target and baseline.value is not None and target.value is not None:
+        sign = (target.value > baseline.value) - (target.value < baseline.value)
+    verb = next((v for v in sc.verbs if _HALVE.search(v[3]) or _DOUBLE.search(v[3])), None)
+    if rel is None and verb:
+        halve = bool(_HALVE.search(verb[3]))  # 減半 / 倍增 state the change without a number
+        rel = _Item("ratio", verb[0], verb[1], value=0.5 if halve else 1.0, sign=-1 if halve else 1)
+    for change in (rel, delta):
+        if change and not change.sign:
+            change.sign = sign or 0  # "by 10%": the direction comes from the verb, else unknown
+            if not change.sign:
+                unparsed.append((change.start, change.end))
+    rel, delta = (rel if rel and rel.sign else None), (delta if delta and delta.sign else None)
+    if sign is None and (rel or delta):
+        sign = (rel or delta).sign  # type: ignore[union-attr]
+
+    out = ParsedKpi(name=_name(text, sc.norm, sc.cuts + sc.bad), per=sc.per)
+    out.direction = _DIRECTION_OF[sign] if sign is not None else None
+    out.baseline = baseline.value if baseline else None
+    out.target = target.value if target else None
+    out.unit = (target.unit if target else None) or (baseline.unit if baseline else None)
+    if rel and rel.value is not None:
+        out.relative_change = round(rel.sign * rel.value, 10)
+        if out.target is None and out.baseline is not None:
+            out.target = float(f"{out.baseline * (1 + out.relative_change):.15g}")
+    if delta and delta.value is not None:
+        out.unit = out.unit or delta.unit
+        if out.target is None and out.baseline is not None and (delta.kind != "points" or out.unit == "%"):
+            out.target = float(f"{out.baseline + delta.sign * delta.value:.15g}")
+        elif out.target is None:
+            unparsed.append((delta.start, delta.end))  # 增加500人 with no baseline: target unknown
+    if deadline:
+        out.deadline = f"{deadline.year}" + (f"-{deadline.month:02d}" if deadline.month else "")
+    if base_date:
+        out.baseline_year = str(base_date.year)
+    fragments = (text[s:e].strip() for s, e in sorted(set(unparsed)))
+    out.unparsed = list(dict.fromkeys(f for f in fragments if f))
+    return out

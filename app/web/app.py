@@ -1,0 +1,42 @@
+"""FastAPI application factory. Routers are thin; the services live in the capability packages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.config import Settings, get_settings
+from app.knowledge.service import KnowledgeBase
+from app.web.errors import BodySizeLimit, install_error_handlers
+from app.web.routes import health, search
+
+logger = logging.getLogger("sosei.web")
+
+
+def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        knowledge = kb or KnowledgeBase(settings)
+        if knowledge.is_empty():
+            logger.info("index is empty: indexing %s first", settings.corpus_dir)
+            knowledge.ingest(show_progress=False)
+        knowledge.retriever  # noqa: B018 - load the model and BM25 before the first request
+        app.state.kb = knowledge
+        yield
+
+    app = FastAPI(
+        title="sosei",
+        description="地方創生 knowledge base: search, answers, comparable cases and KPI critique",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(search.router)
+    return app

@@ -1,0 +1,65 @@
+"""Shared fixtures. Unit tests use a fast hashing embedder; API/CLI/integration tests use the real
+bundled model once per session (rebuilt into a temporary data directory, never ./data)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.config import PROJECT_ROOT, Settings
+from app.knowledge.lexical import tokenize
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-bigrams vectors; counts what it embeds so tests can assert incrementality."""
+
+    name = "test-hashing"
+
+    def __init__(self, dim: int = 128) -> None:
+        self.dim = dim
+        self.embedded: list[str] = []
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for token in tokenize(text):
+            v[int(hashlib.md5(token.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norm = np.linalg.norm(v)
+        return v / norm if norm else v + 1 / np.sqrt(self.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+
+@pytest.fixture
+def hashing_embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def tmp_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=PROJECT_ROOT / "corpus")
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A data directory for the session, with the real bundled model and the full corpus indexed."""
+    return Settings(data_dir=tmp_path_factory.mktemp("sosei-data"), corpus_dir=PROJECT_ROOT / "corpus")
+
+
+@pytest.fixture(scope="session")
+def real_kb(real_settings: Settings):
+    from app.knowledge.service import KnowledgeBase
+
+    kb = KnowledgeBase(real_settings)
+    kb.ingest(show_progress=False)
+    return kb

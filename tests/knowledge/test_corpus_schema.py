@@ -1,0 +1,137 @@
+from pathlib import Path
+
+import pytest
+
+from app.config import PROJECT_ROOT
+from app.knowledge.documents import (
+    CATEGORIES,
+    FACTORS,
+    Document,
+    DocumentError,
+    load_corpus,
+    load_corpus_file,
+)
+
+CORPUS = PROJECT_ROOT / "corpus"
+SEED_CASES = {
+    "jp-nagaragawa-tourism",
+    "jp-nishitosa-furusatoichi",
+    "jp-shizukuishi-ccrc",
+    "jp-sabae-medical-eyewear",
+    "jp-takanabe-design",
+    "jp-sagae-asahi-cherry",
+    "jp-iizuna-takayama-smart-agri",
+    "jp-saga-tourism",
+    "jp-joetsu-takada",
+    "jp-tsuru-silver-talent",
+    "jp-suzuka-agri-welfare",
+    "jp-nagano-wine",
+    "jp-soni-agriforestry",
+    "jp-tsuyama-industry-support",
+    "jp-suwa-small-rocket",
+    "jp-nishiawakura-local-venture",
+    "jp-minamioguni-aso-grassland",
+    "jp-mashiko-ware",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Document]:
+    return load_corpus(CORPUS)
+
+
+def test_every_corpus_file_is_valid_and_ids_are_unique(corpus: list[Document]) -> None:
+    ids = [d.id for d in corpus]
+    assert len(ids) == len(set(ids))
+    assert len(corpus) == len([p for p in CORPUS.rglob("*.md") if p.name != "README.md"])
+
+
+def test_every_seed_case_is_present(corpus: list[Document]) -> None:
+    cases = {d.id for d in corpus if d.kind == "case"}
+    assert cases >= SEED_CASES
+
+
+def test_cases_use_fixed_lists_and_name_sources(corpus: list[Document]) -> None:
+    for doc in corpus:
+        assert doc.sources, doc.id
+        assert doc.body.strip(), doc.id
+        if doc.kind == "case":
+            assert doc.category in CATEGORIES
+            assert doc.factors and set(doc.factors) <= set(FACTORS)
+            assert doc.kpis or doc.kpi_published == "no", doc.id
+
+
+def test_guidelines_cover_rules_factors_pdca_and_example_table(corpus: list[Document]) -> None:
+    guidelines = [d for d in corpus if d.kind == "guideline"]
+    factor_docs = {f for d in guidelines if d.topic == "factor" for f in d.factors}
+    assert factor_docs == set(FACTORS)
+    codes = {code for d in guidelines for code in d.rules}
+    for code in ("subjective", "indirect", "unambitious", "output_as_outcome", "no_baseline", "no_deadline"):
+        assert code in codes, code
+    assert any(d.topic == "pdca" for d in guidelines)
+    table = next(d for d in guidelines if d.topic == "kpi_examples")
+    assert len(table.rows) >= 10
+    assert {row["category"] for row in table.rows} <= set(CATEGORIES)
+
+
+def test_seed_article_is_indexed_as_article(corpus: list[Document]) -> None:
+    assert any(d.kind == "article" for d in corpus)
+
+
+def _write(tmp_path: Path, name: str, front: str, body: str = "內容。") -> Path:
+    path = tmp_path / f"{name}.md"
+    path.write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_unknown_category_is_rejected(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "x",
+        "id: x\nkind: case\ntitle: t\ncountry: JP\nplace: p\ncategory: 旅遊\nfactors: [talent]\n"
+        "sources: [{title: s}]",
+    )
+    with pytest.raises(DocumentError, match="category"):
+        load_corpus_file(path)
+
+
+def test_unknown_factor_and_missing_sources_are_rejected(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "y",
+        "id: y\nkind: case\ntitle: t\ncountry: JP\nplace: p\ncategory: 農林水產\nfactors: [luck]",
+    )
+    with pytest.raises(DocumentError, match="factors"):
+        load_corpus_file(path)
+    path = _write(
+        tmp_path,
+        "z",
+        "id: z\nkind: case\ntitle: t\ncountry: JP\nplace: p\ncategory: 農林水產\nfactors: [talent]",
+    )
+    with pytest.raises(DocumentError, match="sources"):
+        load_corpus_file(path)
+
+
+def test_id_must_match_file_name_and_duplicates_fail(tmp_path: Path) -> None:
+    front = "id: {id}\nkind: guideline\ntitle: t\ncountry: JP\ntopic: pdca\nsources: [{{title: s}}]"
+    _write(tmp_path, "a", front.format(id="a"))
+    bad = _write(tmp_path, "b", front.format(id="a"))
+    with pytest.raises(DocumentError, match="does not match"):
+        load_corpus_file(bad)
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    _write(sub, "a", front.format(id="a"))
+    bad.unlink()
+    with pytest.raises(DocumentError, match="duplicate id"):
+        load_corpus(tmp_path)
+
+
+def test_kpi_level_must_be_known(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "k",
+        "id: k\nkind: case\ntitle: t\ncountry: JP\nplace: p\ncategory: 農林水產\nfactors: [talent]\n"
+        "sources: [{title: s}]\nkpis: [{name: 銷售額, level: impact}]",
+    )
+    with pytest.raises(DocumentError, match="level"):
+        load_corpus_file(path)
