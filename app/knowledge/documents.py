@@ -121,6 +121,7 @@ class Document(BaseModel):
             "country": self.country or "",
             "place": self.place or "",
             "factors": ",".join(self.factors),
+            "rules": ",".join(self.rules),
             "source_path": self.source_path,
         }
 

@@ -22,8 +22,13 @@ from app.knowledge.schemas import IngestReport
 from app.knowledge.store import ChunkStore
 
 
+# Bump when chunking or chunk metadata changes, so existing indexes are rebuilt on the next ingest.
+INDEX_VERSION = 2
+
+
 def index_hash(doc: Document, model: str, chunk_max_chars: int) -> str:
-    return hashlib.sha256(f"{doc.content_hash}|{model}|{chunk_max_chars}".encode()).hexdigest()[:16]
+    key = f"{INDEX_VERSION}|{doc.content_hash}|{model}|{chunk_max_chars}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -55,11 +56,20 @@ def _matches(meta: dict, filters: SearchFilters) -> bool:
 class HybridRetriever:
     """Owns the in-memory BM25 index over the store's chunks; `refresh()` after ingesting."""
 
-    def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder) -> None:
+    def __init__(
+        self, settings: Settings, store: ChunkStore, embedder: Embedder | Callable[[], Embedder]
+    ) -> None:
         self.settings = settings
         self.store = store
-        self.embedder = embedder
+        # A provider defers loading the model until a dense search needs it (lexical-only users never do).
+        self._embedder = embedder
         self.refresh()
+
+    @property
+    def embedder(self) -> Embedder:
+        if callable(self._embedder) and not hasattr(self._embedder, "embed_queries"):
+            self._embedder = self._embedder()
+        return self._embedder  # type: ignore[return-value]
 
     def refresh(self) -> None:
         self.chunks = self.store.all_chunks()

@@ -32,8 +32,12 @@ class KnowledgeBase:
     @property
     def retriever(self) -> HybridRetriever:
         if self._retriever is None:
-            self._retriever = HybridRetriever(self.settings, self.store, self.embedder)
+            self._retriever = HybridRetriever(self.settings, self.store, lambda: self.embedder)
         return self._retriever
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._embedder is not None
 
     def is_empty(self) -> bool:
         return self.store.count() == 0

@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
         if knowledge.is_empty():
             logger.info("index is empty: indexing %s first", settings.corpus_dir)
             knowledge.ingest(show_progress=False)
-        knowledge.retriever  # noqa: B018 - load the model and BM25 before the first request
+        knowledge.retriever.embedder  # noqa: B018 - load the model and BM25 before the first request
         app.state.kb = knowledge
         yield
 

@@ -209,6 +209,7 @@ def reference_embed(tensors: dict[str, np.ndarray], ids: list[int], *, num_layer
     h = x.shape[1]
     hd = h // num_heads
     for i in range(num_layers):
+
         def lin(z: np.ndarray, name: str, i: int = i) -> np.ndarray:
             return z @ t[f"l{i}.{name}.w"].T + t[f"l{i}.{name}.b"]
 

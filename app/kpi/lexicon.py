@@ -1,0 +1,141 @@
+"""Word lists the KPI rules match against, built from the guideline's KPI example table, the seed cases and
+the research notes (shared/research/domain-findings.md §5–§6).
+
+All matching happens on `normalise()`d text (NFKC, lower case, Japanese shinjitai folded to Traditional),
+so each list is written once in Traditional Chinese, plus Japanese kana forms and English.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.knowledge.lexical import normalise
+
+# Perceptions rather than objective counts (視点1: 客観的な成果).
+SUBJECTIVE = (
+    "滿意度", "滿足度", "滿足程度", "幸福感", "幸福度", "認同度", "認同感", "認知度", "知名度", "好感度",
+    "意願", "意向", "感受", "印象", "信賴度", "歸屬感", "榮譽感", "喜愛度", "期待度", "參與感",
+    "satisfaction", "awareness", "perception", "happiness", "wellbeing", "well-being", "sentiment",
+    "満足度", "幸福度", "認知度",
+)
+
+# Verbs of intent with no measure (提升/促進…); a KPI made only of these is not quantified.
+VAGUE_VERBS = ("提升", "促進", "加強", "強化", "活絡", "帶動", "打造", "擴大", "推動", "深化", "改善", "增進")
+
+# Whole-area scope (視点2: 直接性): the project cannot be shown to move these totals.
+AREA_SCOPE = (
+    "全市", "全鎮", "全鄉", "全縣", "全區", "全島", "全村", "全國", "全臺", "全台", "全域", "全町",
+    "轄內", "縣內", "市內", "鄉內", "鎮內", "區內", "町內", "村內", "本縣", "本市", "本鄉", "本鎮",
+    "全體", "整體", "地區整體", "市町村全體", "縣全體", "市全體", "町全體", "村全體", "縣全体", "市全体",
+    "町全体", "村全体", "citywide", "city-wide", "county-wide", "countywide", "prefecture-wide",
+    "region-wide", "whole city", "whole county", "whole town", "whole prefecture", "entire city",
+    "entire county", "entire town", "total population", "in the city", "in the county", "in the prefecture",
+)
+AREA_MEASURES = (
+    "人口", "觀光人數", "觀光人次", "觀光客", "遊客", "旅客", "來客數", "入込客", "入込", "住宿人數", "住宿人次",
+    "宿泊者", "就業率", "失業率", "就業人數", "出生數", "出生率", "移居者數", "移居人數", "移住者", "定居",
+    "population", "visitors", "tourists", "employment", "unemployment", "overnight", "births", "residents",
+)
+# Aggregates that are whole-area even without a scope word (the example table's 綜合outcome column).
+BARE_OVERALL = ("定居人口", "人口數", "總人口", "居住人口", "就業率", "出生率", "高齡化率", "人口社會增")
+
+# Words that tie a number to the project's own beneficiaries, events or facilities.
+PROJECT_QUALIFIERS = (
+    "本計畫", "本計劃", "本案", "本活動", "本設施", "本事業", "本中心", "本站", "本基地", "受輔導", "輔導後",
+    "經諮詢", "諮詢後", "實習後", "參與計畫", "參與本", "經由本", "透過本", "進駐", "媒合", "本專案", "專案",
+    "受補助", "補助區域", "補助地區", "支援對象", "合作店家", "合作農戶", "契作", "本品牌", "本商圈",
+    "相談後", "支援後", "本事業", "this project", "the project", "programme", "program", "participating",
+    "supported", "assisted", "after consultation",
+)
+
+# Activity volumes (計畫output): things the project does, not what they change.
+ACTIVITY = (
+    "場次", "場數", "辦理", "舉辦", "開辦", "召開", "說明會", "研習", "講座", "工作坊", "課程", "訓練班",
+    "研討會", "座談", "諮詢件數", "諮詢人數", "諮詢服務", "諮詢次數", "相談件數", "相談件数", "參加人數",
+    "參與人數", "參加者數", "出席", "報名", "印製", "發放", "宣傳", "文宣", "手冊", "檢討會", "會議", "次數",
+    "活動數", "活動數量", "開發數", "開發件數", "商品開發", "完成", "建置", "設置", "設立", "成立",
+    "組織數", "處數", "導入數", "拜訪", "訪視", "媒體露出", "曝光", "貼文", "粉絲", "按讚", "瀏覽",
+    "開催", "回數", "参加者数", "セミナー", "workshops", "workshop", "seminars", "events held",
+    "sessions", "brochures", "meetings", "consultations", "enquiries", "inquiries", "attendees",
+    "participants", "trainings held", "courses",
+)
+# Results (計畫outcome): effects on the beneficiaries. Checked before ACTIVITY where both match
+# (專案行銷活動入場者數 is an outcome although it contains 活動).
+OUTCOME = (
+    "銷售額", "營業額", "營收", "收入", "消費額", "所得", "產值", "交易額", "訂單", "出貨", "出口量", "輸出量",
+    "產量", "收穫量", "僱用", "雇用", "就業者", "新就業", "創業數", "創業者", "開業", "新創", "移居人數",
+    "移居者", "定居人數", "設籍", "返鄉", "留鄉", "就職者", "空店", "空屋活用", "空屋", "空き", "入場",
+    "來店", "來館", "利用者", "使用者", "住宿人數", "住宿人次", "宿泊者", "回流", "減少率", "放棄地",
+    "採用件數", "成交", "簽約", "售出", "販售量", "販賣額", "売上", "販売額", "雇用者", "移住者", "就農",
+    "sales", "revenue", "income", "jobs", "hires", "employed", "settled", "moved in", "relocated",
+    "admissions", "spend", "spending", "orders", "exports", "vacant",
+)
+# Measures whose good direction is down.
+LOWER_IS_BETTER = (
+    "空店", "空屋", "空き", "閒置", "放棄地", "廢耕", "休耕", "荒廢", "野燒放棄", "失業", "離職", "流失",
+    "外流", "虧損", "成本", "赤字", "事故", "等待", "碳排", "排放", "垃圾", "廢棄", "死亡", "vacan",
+    "unemploy", "cost", "waste", "emission", "abandon", "loss", "leav",
+)
+# Money, or results related to money (費用対効果).
+MONEY = (
+    "銷售額", "營業額", "營收", "收入", "消費額", "所得", "產值", "交易額", "金額", "萬元", "億元", "元",
+    "日圓", "円", "投資額", "募資", "自償", "報酬", "稅收", "売上", "販売額", "sales", "revenue", "income",
+    "spend", "yen", "nt$", "twd", "dollar",
+)
+COST_PER_RESULT = ("每人成本", "單位成本", "每件成本", "成本效益", "投資報酬", "每一元", "每萬元", "費用對效果",
+                   "費用対効果", "cost per", "per dollar", "return on")
+# Means presented as the goal (完成設施 X 處): a facility is an input to results, not a result.
+MEANS_AS_GOAL = re.compile(r"(完成|建置|設置|興建|新建|整修|建立|成立|設立)[^，。；]{0,12}(處|座|棟|間|個|所|站|案)")
+# Hedges that make a KPI hard to verify.
+HEDGES = ("力求", "盡量", "儘量", "約", "左右", "上下", "視情況", "研議", "逐步", "持續推動", "以上為佳", "爭取",
+          "around", "approximately", "roughly", "about", "at least try", "hopefully", "aim to")
+
+# Signs of each driving factor in a plan's description (先駆性要素).
+FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
+    "self_reliance": (
+        "營收", "收入", "自籌", "自償", "民間投資", "自負盈虧", "獲利", "盈餘", "營利", "收費", "付費", "售票",
+        "銷售", "販售", "商業模式", "募資", "不依賴補助", "自主財源", "會員費", "租金收入", "回饋金", "自立",
+        "revenue", "self-funded", "own funds", "profit", "business model", "fees", "sales", "收益", "売上",
+        "自主財源", "事業収入",
+    ),
+    "public_private": (
+        "公司", "企業", "民間", "銀行", "信用合作社", "農會", "漁會", "投資", "廠商", "業者", "商號", "合作社",
+        "協會", "基金會", "ngo", "npo", "社會企業", "法人", "商會", "工會", "信金", "信用金庫", "金融機關",
+        "company", "companies", "firm", "private", "bank", "investor", "business", "association", "foundation",
+        "株式会社", "民間企業", "事業者",
+    ),
+    "cross_region": (
+        "鄰近", "鄰鄉", "跨鄉", "跨縣", "跨區", "跨域", "聯合", "共同提案", "與.{1,6}(鄉|鎮|市|縣|町|村)", "兩鄉",
+        "兩鎮", "三鄉", "流域", "廊道", "生活圈", "區域聯盟", "neighbouring", "neighboring", "partner town",
+        "partner municipality", "joint", "cross-border", "広域", "連携自治体", "近隣",
+    ),
+    "cross_policy": (
+        "福祉", "社福", "長照", "照護", "教育", "學校", "觀光", "農業", "交通", "醫療", "健康", "文化", "環境",
+        "產業", "就業", "住宅", "防災", "數位", "能源", "運輸", "育兒", "托育", "welfare", "education",
+        "tourism", "agriculture", "transport", "health", "culture", "housing", "energy", "医療", "子育て",
+    ),
+    "lead_body": (
+        "協議會", "公社", "合作社", "公司", "協會", "基金會", "推進會議", "推動會議", "推動委員會", "中心",
+        "工作站", "聯盟", "商社", "dmo", "法人", "團隊", "council", "corporation", "company", "association",
+        "foundation", "lead organisation", "lead organization", "推進協議会", "まちづくり会社",
+    ),
+    "talent": (
+        "培育", "培訓", "人才", "育成", "研習", "訓練", "返鄉青年", "青年返鄉", "留鄉", "傳承", "師徒", "學徒",
+        "雇用在地", "在地雇用", "僱用在地", "招募", "實習", "創業者", "青年團隊", "培力", "training", "talent",
+        "apprentice", "mentor", "recruit", "young people", "人材", "人材育成", "担い手",
+    ),
+}
+
+
+def contains_any(text: str, terms: tuple[str, ...]) -> str | None:
+    """The first term found in normalised text, or None; terms may be regular expressions."""
+    for term in terms:
+        if any(ch in term for ch in ".{[(|") and re.search(term, text):
+            return term
+        if term in text:
+            return term
+    return None
+
+
+def norm(text: str) -> str:
+    return normalise(text)

@@ -1,0 +1,146 @@
+"""Per-KPI rules of the Cabinet Office guideline (視点1 objective outcome, 視点2 directness, 視点3 an
+ambitious level) plus the research's practical checks. Each rule: one function, its code, its evidence."""
+
+from __future__ import annotations
+
+from app.kpi import lexicon as lx
+from app.kpi.context import KpiContext
+from app.kpi.rules import Verdict, kpi_rule
+from app.kpi.suggestions import better_measure, example_kpi
+
+
+
+@kpi_rule("subjective", "error", evidence="KPI 客觀 成果 滿意度 主觀 問卷 不宜作為成果指標")
+def subjective(kpi: KpiContext) -> Verdict | None:
+    term = lx.contains_any(kpi.normalised, lx.SUBJECTIVE)
+    if not term:
+        return None
+    measure = better_measure(kpi)
+    return Verdict(
+        f"「{term}」是主觀感受，不是客觀成果；指南要求以可量化的客觀數值呈現計畫效果。",
+        f"改用客觀成果，例如 {example_kpi(measure, kpi)}；若仍要做問卷，請列為輔助資訊並寫明抽樣方法。",
+    )
+
+
+@kpi_rule("not_quantified", "error", evidence="KPI 以數值 量化 客觀 衡量 目標值")
+def not_quantified(kpi: KpiContext) -> Verdict | None:
+    if kpi.has_numeric_target:
+        return None
+    verb = lx.contains_any(kpi.normalised, lx.VAGUE_VERBS)
+    what = f"只有「{verb}」這類方向詞" if verb else "沒有目標數值"
+    return Verdict(
+        f"此 KPI {what}，無法在年度 PDCA 中判斷是否達成。",
+        f"寫出目標數值、單位與年度，例如 {example_kpi(better_measure(kpi), kpi, keep_numbers=True)}。",
+    )
+
+
+@kpi_rule("indirect", "error", evidence="直接性 因果關係 全體 觀光人數 定居人口 計畫 直接 效果")
+def indirect(kpi: KpiContext) -> Verdict | None:
+    if kpi.declared_level in ("overall", "output"):
+        return None  # declared context or activity: not a claim about the project's own effect
+    t = kpi.normalised
+    if lx.contains_any(t, lx.PROJECT_QUALIFIERS):
+        return None
+    scope = lx.contains_any(t, lx.AREA_SCOPE)
+    measure = lx.contains_any(t, lx.AREA_MEASURES)
+    bare = lx.contains_any(t, lx.BARE_OVERALL)
+    if not ((scope and measure) or bare):
+        return None
+    total = f"{scope}{measure}" if scope and measure else bare
+    return Verdict(
+        f"「{total}」是整個地區的總量，受許多因素影響，無法證明是本計畫造成的（直接性）。",
+        f"改測本計畫直接受益對象，例如 {example_kpi(better_measure(kpi), kpi)}；"
+        "地區總量可另列為 level: overall 的背景指標。",
+    )
+
+
+@kpi_rule("output_as_outcome", "error", evidence="outcome output 活動量 區分 計畫成果 諮詢件數 移居人數")
+def output_as_outcome(kpi: KpiContext) -> Verdict | None:
+    if kpi.level != "output" and kpi.declared_level != "outcome":
+        return None
+    from app.kpi.context import classify_level
+
+    activity = classify_level(kpi.text)
+    if activity.level != "output":
+        return None
+    declared = kpi.declared_level == "outcome"
+    plan_has_outcome = any(k.level == "outcome" for k in kpi.plan.kpis)
+    if not declared and plan_has_outcome:
+        return None  # a legitimate management output beside real outcomes
+    how = "被標為 outcome" if declared else "是本計畫唯一宣稱成果的指標類型"
+    return Verdict(
+        f"這是活動量（{activity.reason.split('(')[-1].rstrip(')')}），卻{how}；活動做了多少不等於帶來了什麼改變。",
+        f"把它列為 output，另設成果指標，例如 {example_kpi(better_measure(kpi), kpi)}。",
+    )
+
+
+@kpi_rule("no_baseline", "warning", evidence="基準值 現況值 過去實績 中間目標 最終目標")
+def no_baseline(kpi: KpiContext) -> Verdict | None:
+    p = kpi.parsed
+    if p.baseline is not None or p.direction == "maintain":
+        return None
+    if p.relative_change is not None:
+        if p.baseline_year:
+            return None  # 較2023年成長一成: the reference year is the baseline
+    elif p.target is None:
+        return None  # no numeric target at all: not_quantified says so
+    return Verdict(
+        "有目標值卻沒有基準值（現況或過去實績），無法判斷目標是否高於過去水準。",
+        f"補上基準年與基準值，例如 {example_kpi(kpi.name, kpi, keep_numbers=True)}。",
+    )
+
+
+def _improves(kpi: KpiContext) -> bool | None:
+    """Whether the target beats the baseline in the KPI's good direction; None when unknown."""
+    p = kpi.parsed
+    if p.direction == "maintain":
+        return False
+    change = p.relative_change
+    if change is None and p.baseline is not None and p.target is not None:
+        change = p.target - p.baseline
+    if change is None:
+        return None
+    return change < 0 if kpi.lower_is_better else change > 0
+
+
+@kpi_rule("unambitious", "warning", evidence="高於過去實績 有水準 目標 可預期 費用對效果")
+def unambitious(kpi: KpiContext) -> Verdict | None:
+    if _improves(kpi) is not False:
+        return None
+    good = "減少" if kpi.lower_is_better else "增加"
+    return Verdict(
+        f"目標沒有朝好的方向（{good}）超越基準，指南要求目標高於過去實績、不可設可預期的結果。",
+        f"依過去實績與趨勢設定更高的目標，並分年列中間目標，例如 {example_kpi(kpi.name, kpi)}。",
+    )
+
+
+@kpi_rule("no_deadline", "warning", evidence="目標年度 期限 中間目標 最終目標 每年 檢證")
+def no_deadline(kpi: KpiContext) -> Verdict | None:
+    if kpi.parsed.deadline:
+        return None
+    return Verdict(
+        "沒有目標年度或期間，年度檢證時無法判斷是否如期達成。",
+        f"寫明目標年（可用民國或西元）與統計時點，例如 {example_kpi(kpi.name, kpi, keep_numbers=True)}。",
+    )
+
+
+@kpi_rule("means_as_goal", "warning", evidence="手段 目標 設施 完善的設施數量 收入提高 政策只是手段")
+def means_as_goal(kpi: KpiContext) -> Verdict | None:
+    match = lx.MEANS_AS_GOAL.search(kpi.normalised)
+    if not match or kpi.declared_level == "output":
+        return None
+    return Verdict(
+        f"「{match.group(0)}」是手段（蓋好、成立了什麼），不是成果；指南例表把完善的設施數量列為 output。",
+        "保留為 output，並加上設施帶來的成果，例如「設施完成後增加的營運收入與使用人次」。",
+    )
+
+
+@kpi_rule("vague_wording", "info", evidence="客觀 數值 明確 目標 檢證")
+def vague_wording(kpi: KpiContext) -> Verdict | None:
+    hedge = lx.contains_any(kpi.normalised, lx.HEDGES)
+    if not hedge:
+        return None
+    return Verdict(
+        f"「{hedge}」讓目標變得可伸縮，檢證時難以判定達成與否。",
+        "刪去模糊用語，寫出確定的數值與統計方式（資料來源、統計時點）。",
+    )

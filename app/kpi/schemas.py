@@ -1,0 +1,155 @@
+"""Boundary models of the KPI critique: the contract's critique input and output shapes."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.knowledge.documents import Category, Level
+
+MAX_KPIS = 100
+MAX_KPI_CHARS = 500
+MAX_ABS_VALUE = 1e15  # larger than any budget or count a plan could mean
+Severity = Literal["error", "warning", "info"]
+Direction = Literal["increase", "decrease", "maintain"]
+
+
+def _finite(value: float | None, field: str) -> float | None:
+    if value is not None and (not math.isfinite(value) or abs(value) > MAX_ABS_VALUE):
+        raise ValueError(f"{field} must be a finite number within ±{MAX_ABS_VALUE:.0e}")
+    return value
+
+
+class KpiInput(BaseModel):
+    """A KPI given as an object; its fields override what is parsed from `name`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=MAX_KPI_CHARS)
+    level: Level | None = None
+    baseline: float | None = None
+    target: float | None = None
+    unit: str | None = Field(None, max_length=40)
+    deadline: str | None = Field(None, max_length=40)
+    direction: Direction | None = None
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("baseline", "target")
+    @classmethod
+    def _reasonable(cls, value: float | None, info) -> float | None:  # type: ignore[no-untyped-def]
+        return _finite(value, info.field_name)
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("KPI name is empty")
+        return value.strip()
+
+
+class CritiqueRequest(BaseModel):
+    """A draft plan: POST /api/critique body, or the file `sosei critique` reads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field("（未命名計畫）", min_length=1, max_length=200)
+    category: Category | None = None
+    description: str = Field("", max_length=20_000)
+    budget: float | None = Field(None, ge=0)
+    budget_unit: str = Field("元", max_length=10)
+    kpis: list[KpiInput | str] = Field(min_length=1, max_length=MAX_KPIS)
+
+    @field_validator("budget")
+    @classmethod
+    def _reasonable_budget(cls, value: float | None) -> float | None:
+        return _finite(value, "budget")
+
+    @field_validator("kpis")
+    @classmethod
+    def _strings_not_blank(cls, kpis: list[KpiInput | str]) -> list[KpiInput | str]:
+        for i, kpi in enumerate(kpis):
+            if isinstance(kpi, str):
+                if not kpi.strip():
+                    raise ValueError(f"KPI {i} is empty")
+                if len(kpi) > MAX_KPI_CHARS:
+                    raise ValueError(f"KPI {i} is longer than {MAX_KPI_CHARS} characters")
+        return [k.strip() if isinstance(k, str) else k for k in kpis]
+
+
+class Evidence(BaseModel):
+    doc_id: str
+    title: str
+    text: str
+    chunk_id: str | None = None
+
+
+class Finding(BaseModel):
+    code: str
+    severity: Severity
+    message: str
+    suggestion: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    explanation: str | None = Field(None, description="Optional LLM wording; never changes the finding")
+
+
+class ParsedFields(BaseModel):
+    baseline: float | None = None
+    target: float | None = None
+    unit: str | None = None
+    deadline: str | None = None
+    direction: Direction | None = None
+    baseline_year: str | None = None
+    relative_change: float | None = None
+    per: str | None = None
+    unparsed: list[str] = Field(default_factory=list)
+
+
+class KpiResult(BaseModel):
+    index: int
+    text: str
+    name: str
+    level: Level
+    level_source: Literal["declared", "inferred"]
+    level_reason: str
+    parsed: ParsedFields
+    findings: list[Finding]
+    checks: dict[str, bool] = Field(description="Per-KPI rule code → passed")
+
+
+class CaseKpi(BaseModel):
+    name: str
+    level: Level
+
+
+class ComparableCase(BaseModel):
+    case_id: str
+    title: str
+    place: str = ""
+    country: str = ""
+    category: str = ""
+    factors: list[str] = Field(default_factory=list)
+    kpis: list[CaseKpi] = Field(default_factory=list)
+    score: float = 0.0
+    why: str = ""
+
+
+class CritiqueSummary(BaseModel):
+    errors: int
+    warnings: int
+    infos: int
+    levels: dict[str, int]
+
+
+class CritiqueResponse(BaseModel):
+    title: str
+    category: str | None = None
+    kpis: list[KpiResult]
+    plan_findings: list[Finding]
+    comparable_cases: list[ComparableCase]
+    summary: CritiqueSummary

@@ -1,0 +1,82 @@
+"""Rewrites in the plan's own domain: which outcome measure to use instead, written as a full KPI.
+
+The measures come from the guideline's KPI example table (corpus/guidelines/gl-kpi-example-table.md) and
+the seed's good/bad pairs (移居諮詢件數 → 經諮詢後實際移居人數; 居民滿意度 → 空店舖減少率; 全市觀光人數 →
+本活動入場人數與觀光消費額).
+"""
+
+from __future__ import annotations
+
+from app.kpi import lexicon as lx
+from app.kpi.context import KpiContext
+
+# (words that must all appear in the KPI, better outcome measure); the first match wins.
+_REWRITES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("移居", "諮詢"), "經諮詢後實際移居（設籍）人數"),
+    (("移住", "相談"), "經諮詢後實際移居（設籍）人數"),
+    (("說明會", "移居"), "經諮詢後實際移居（設籍）人數"),
+    (("移居",), "經本計畫協助而實際移居（設籍滿6個月）人數"),
+    (("返鄉",), "經本計畫媒合後返鄉就業或創業（設籍滿6個月）的青年人數"),
+    (("滿意",), ""),  # decided by category below
+    (("觀光",), "本計畫主辦活動的入場人數與活動帶來的觀光消費額"),
+    (("遊客",), "本計畫主辦活動的入場人數與活動帶來的觀光消費額"),
+    (("旅客",), "本計畫主辦活動的入場人數與活動帶來的觀光消費額"),
+    (("visitor",), "admissions to the project's own events and the spending they bring"),
+    (("tourist",), "admissions to the project's own events and the spending they bring"),
+    (("創業",), "經本計畫輔導創業者的新僱用人數與銷售額"),
+    (("實習",), "實習後留在當地就職的人數"),
+    (("研習",), "結訓學員在地就業或創業人數"),
+    (("課程",), "結訓學員在地就業或創業人數"),
+    (("工作坊",), "參與者後續在地創業或開業家數"),
+    (("商品開發",), "新開發商品的銷售額"),
+    (("開發",), "新開發商品的銷售額"),
+    (("設施",), "設施完成後增加的營運收入與使用人次"),
+    (("人口",), "經本計畫協助移居者的定居人數"),
+    (("定居",), "經本計畫協助移居者的定居人數"),
+    (("就業",), "經本計畫輔導後新就業（新僱用）人數"),
+    (("空店",), "補助區域空店舖減少率"),
+    (("空屋",), "活化後進駐使用的空屋數與進駐者營業額"),
+    (("農",), "新開發農產加工品的銷售額與單位面積增產量"),
+)
+BY_CATEGORY = {
+    "地方創業": "經本計畫輔導創業者的新僱用人數與銷售額",
+    "農林水產": "新開發商品的銷售額與單位面積增產量",
+    "觀光振興": "本計畫主辦活動的入場人數與活動帶來的觀光消費額",
+    "地方人口移動": "經諮詢後實際移居（設籍）人數",
+    "街區營造": "補助區域空店舖減少率與新開業店家數",
+    "工作方法改革": "進駐企業的新僱用人數與在地遠距工作者人數",
+}
+DEFAULT_MEASURE = "本計畫直接受益對象的客觀成果（人數、金額或家數）"
+
+
+def better_measure(kpi: KpiContext) -> str:
+    """The outcome measure a reviewer would suggest for this KPI's domain."""
+    text = lx.norm(kpi.text)
+    for words, measure in _REWRITES:
+        if all(word in text for word in words):
+            if measure:
+                return measure
+            break
+    if kpi.plan.category in BY_CATEGORY:
+        return BY_CATEGORY[kpi.plan.category]
+    return DEFAULT_MEASURE
+
+
+def _number(value: float | None, fallback: str) -> str:
+    if value is None:
+        return fallback
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def example_kpi(measure: str, kpi: KpiContext, *, keep_numbers: bool = False) -> str:
+    """A complete KPI sentence: measure, baseline with its year, target, deadline."""
+    p = kpi.parsed
+    unit = p.unit or ""
+    deadline = p.deadline or "20XX"
+    if keep_numbers and (p.baseline is not None or p.target is not None):
+        baseline = _number(p.baseline, "X")
+        target = _number(p.target, "Y")
+    else:
+        baseline, target, unit = "X", "Y", ""
+    year = f"{p.baseline_year}年的" if p.baseline_year else "現況"
+    return f"「{measure}由{year}{baseline}{unit}提升至{target}{unit}（{deadline}年，資料來源：…）」"
