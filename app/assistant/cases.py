@@ -52,8 +52,11 @@ class CaseLibrary:
                 passage[hit.doc_id] = hit.metadata.get("heading", "")
         ranked = sorted(best.items(), key=lambda item: -item[1])
         if category and len(ranked) < k:  # same-category cases are comparable even without shared words
-            ranked += [(cid, 0.0) for cid, c in sorted(self.cases.items()) if c.category == category
-                       and cid not in best and cid != exclude]
+            ranked += [
+                (cid, 0.0)
+                for cid, c in sorted(self.cases.items())
+                if c.category == category and cid not in best and cid != exclude
+            ]
         results = []
         for case_id, score in ranked[:k]:
             case = self.cases[case_id]

@@ -21,7 +21,6 @@ from app.knowledge.embeddings import Embedder
 from app.knowledge.schemas import IngestReport
 from app.knowledge.store import ChunkStore
 
-
 # Bump when chunking or chunk metadata changes, so existing indexes are rebuilt on the next ingest.
 INDEX_VERSION = 2
 

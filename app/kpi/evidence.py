@@ -29,7 +29,9 @@ class EvidenceFinder:
     def for_rule(self, code: str, query: str) -> list[Evidence]:
         if code not in self._cache:
             docs = self.docs_for(code)
-            hits = self.kb.retriever.search(query, k=30, filters=SearchFilters(kind="guideline"), mode="lexical")
+            hits = self.kb.retriever.search(
+                query, k=30, filters=SearchFilters(kind="guideline"), mode="lexical"
+            )
             chosen = [h for h in hits if h.doc_id in docs] or [h for h in hits if not docs][:1]
             self._cache[code] = [
                 Evidence(doc_id=h.doc_id, title=h.title, text=h.text, chunk_id=h.chunk_id)

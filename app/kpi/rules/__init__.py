@@ -40,7 +40,7 @@ KPI_RULES: list[Rule[KpiContext]] = []
 PLAN_RULES: list[Rule[PlanContext]] = []
 
 
-def kpi_rule(code: str, severity: Severity, evidence: str):  # noqa: ANN201 - decorator
+def kpi_rule(code: str, severity: Severity, evidence: str):
     def register(check: Callable[[KpiContext], Verdict | None]) -> Callable[[KpiContext], Verdict | None]:
         KPI_RULES.append(Rule(code, severity, evidence, check))
         return check
@@ -48,7 +48,7 @@ def kpi_rule(code: str, severity: Severity, evidence: str):  # noqa: ANN201 - de
     return register
 
 
-def plan_rule(code: str, severity: Severity, evidence: str):  # noqa: ANN201 - decorator
+def plan_rule(code: str, severity: Severity, evidence: str):
     def register(check: Callable[[PlanContext], Verdict | None]) -> Callable[[PlanContext], Verdict | None]:
         PLAN_RULES.append(Rule(code, severity, evidence, check))
         return check

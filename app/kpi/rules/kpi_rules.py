@@ -9,7 +9,6 @@ from app.kpi.rules import Verdict, kpi_rule
 from app.kpi.suggestions import better_measure, example_kpi
 
 
-
 @kpi_rule("subjective", "error", evidence="KPI 客觀 成果 滿意度 主觀 問卷 不宜作為成果指標")
 def subjective(kpi: KpiContext) -> Verdict | None:
     term = lx.contains_any(kpi.normalised, lx.SUBJECTIVE)

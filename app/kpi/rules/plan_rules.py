@@ -75,7 +75,9 @@ def factor_self_reliance(plan: PlanContext) -> Verdict | None:
 
 @plan_rule("factor:public_private", "info", evidence="官民協働 民間 投資 合作 企業")
 def factor_public_private(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(plan, "public_private", "寫明合作的民間夥伴（企業、金融機構、社團）與其出資或分工。")
+    return _factor_missing(
+        plan, "public_private", "寫明合作的民間夥伴（企業、金融機構、社團）與其出資或分工。"
+    )
 
 
 @plan_rule("factor:cross_region", "info", evidence="地域間連携 跨地區合作 鄰近 自治體")
@@ -85,7 +87,9 @@ def factor_cross_region(plan: PlanContext) -> Verdict | None:
 
 @plan_rule("factor:cross_policy", "info", evidence="政策間連携 跨政策 結合 產業 福祉 觀光")
 def factor_cross_policy(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(plan, "cross_policy", "說明計畫結合了哪些其他政策領域（例如農業＋福祉、觀光＋交通）。")
+    return _factor_missing(
+        plan, "cross_policy", "說明計畫結合了哪些其他政策領域（例如農業＋福祉、觀光＋交通）。"
+    )
 
 
 @plan_rule("factor:lead_body", "info", evidence="推動主體 明確 領導 協議會 公社")
