@@ -19,7 +19,7 @@ from app.knowledge.embeddings import EmbeddingError
 
 cli = typer.Typer(
     name="sosei",
-    help="sosei — 地方創生 knowledge base: ingest, search, eval, serve.",
+    help="sosei — 地方創生 knowledge base: ingest, search, critique, eval, serve.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -102,6 +102,49 @@ def search(
 
 
 @cli.command()
+def critique(
+    file: Annotated[str, typer.Argument(help="Plan as .json, .yaml/.yml, or - for JSON on stdin")],
+    fmt: Annotated[str, typer.Option("--format", help="md | json | html")] = "md",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
+) -> None:
+    """Critique a draft plan's KPIs against the guideline rules (deterministic, with evidence)."""
+    from app.kpi.plan_input import PlanInputError, format_for, parse_plan
+    from app.kpi.report import to_html, to_markdown
+
+    output = "json" if as_json else fmt
+    if output not in ("md", "json", "html"):
+        raise BadInput(f"--format: unknown format {fmt!r}; choose md, json or html")
+    try:
+        kind = format_for(file)
+        if file == "-":
+            text = sys.stdin.read()
+        else:
+            path = Path(file)
+            if not path.is_file():
+                raise BadInput(f"{file}: no such file")
+            text = path.read_text(encoding="utf-8")
+        request = parse_plan(text, kind)
+    except (PlanInputError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{file}: {exc}") from exc
+    result = critique_service().critique(request)
+    if output == "json":
+        emit_json(result)
+    elif output == "html":
+        sys.stdout.write(to_html(result))
+    else:
+        sys.stdout.write(to_markdown(result))
+
+
+def critique_service():  # -> CritiqueService
+    from app.kpi.service import CritiqueService
+
+    kb = knowledge_base()
+    if kb.is_empty():
+        kb.ingest()
+    return CritiqueService(kb)
+
+
+@cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="Default: PORT or 8000")] = None,
@@ -117,15 +160,16 @@ def serve(
 
 @cli.command(name="eval")
 def evaluate(
-    suite: Annotated[str, typer.Option(help="retrieval | all")] = "all",
+    suite: Annotated[str, typer.Option(help="retrieval | kpi | all")] = "all",
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON")] = False,
+    mistakes: Annotated[bool, typer.Option("--mistakes", help="List every mislabelled item")] = False,
 ) -> None:
     """Run the evaluation suites in eval/ and print a table."""
     from app.evaluation.runner import run_evaluations
 
-    if suite not in ("retrieval", "all"):
-        raise BadInput(f"--suite: unknown suite {suite!r}; choose retrieval or all")
-    results = run_evaluations(get_settings(), suite, echo=not as_json)
+    if suite not in ("retrieval", "kpi", "all"):
+        raise BadInput(f"--suite: unknown suite {suite!r}; choose retrieval, kpi or all")
+    results = run_evaluations(get_settings(), suite, echo=not as_json, show_mistakes=mistakes)
     if as_json:
         emit_json(results)
 

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.config import Settings
+from app.evaluation.kpi import HELDOUT_SET, LABELLED_SET, KpiEvalReport, run_kpi_eval
 from app.evaluation.retrieval import RetrievalReport, run_retrieval_eval
 
 
@@ -28,9 +29,40 @@ def print_retrieval(report: RetrievalReport, console: Console) -> None:
     )
 
 
-def run_evaluations(settings: Settings, suite: str = "all", echo: bool = True) -> dict:
+def print_kpi(report: KpiEvalReport, console: Console, show_mistakes: bool = False) -> None:
+    table = Table(title=f"KPI critique — {report.name} ({report.plans} plans, {report.kpis} KPIs)")
+    for column in ("code", "precision", "recall", "support", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "code" else "right")
+    for s in report.codes:
+        table.add_row(
+            s.code, f"{s.precision:.3f}", f"{s.recall:.3f}", str(s.support), str(s.tp), str(s.fp), str(s.fn)
+        )
+    console.print(table)
+    console.print(
+        f"false-flag rate on {report.clean_kpis} clean KPIs: {report.false_flag_rate:.3f}; "
+        f"level accuracy: {report.level_accuracy:.3f}"
+    )
+    extras = ", ".join(f"{code} ×{n}" for code, n in sorted(report.unlabelled_codes.items())) or "none"
+    console.print(f"extension codes fired (not in the labels): {extras}")
+    console.print(
+        f"critique of a 10-KPI plan (warm): p50 {report.critique_ms_p50} ms, p95 {report.critique_ms_p95} ms"
+    )
+    if show_mistakes:
+        for line in report.mistakes:
+            console.print(f"  ✗ {line}", highlight=False)
+
+
+def run_evaluations(
+    settings: Settings, suite: str = "all", echo: bool = True, show_mistakes: bool = False
+) -> dict:
     console = Console(stderr=not echo)
     results: dict = {}
+    if suite in ("kpi", "all"):
+        for key, path in (("kpi", LABELLED_SET), ("kpi_heldout", HELDOUT_SET)):
+            kpi_report = run_kpi_eval(settings, path=path)
+            results[key] = kpi_report.model_dump()
+            if echo:
+                print_kpi(kpi_report, console, show_mistakes)
     if suite in ("retrieval", "all"):
         report = run_retrieval_eval(settings)
         results["retrieval"] = report.model_dump()

@@ -23,21 +23,27 @@ def classify_level(text: str) -> LevelJudgement:
     qualifier = lx.contains_any(t, lx.PROJECT_QUALIFIERS)
     scope = lx.contains_any(t, lx.AREA_SCOPE)
     if not qualifier:
+        whole = lx.WHOLE_AREA.search(t)
+        if whole:
+            return LevelJudgement("overall", f"地區總量（{whole.group(0)}）")
         if scope and lx.contains_any(t, lx.AREA_MEASURES):
-            return LevelJudgement("overall", f"whole-area total ({scope})")
+            return LevelJudgement("overall", f"地區總量（{scope}）")
         bare = lx.contains_any(t, lx.BARE_OVERALL)
         if bare:
-            return LevelJudgement("overall", f"area aggregate ({bare})")
-    outcome = lx.contains_any(t, lx.OUTCOME)
-    activity = lx.contains_any(t, lx.ACTIVITY)
+            return LevelJudgement("overall", f"地區總量（{bare}）")
+    outcome = lx.rightmost(t, lx.OUTCOME)
+    activity = lx.rightmost(t, lx.ACTIVITY)
     subjective = lx.contains_any(t, lx.SUBJECTIVE)
-    if outcome and not (activity and activity in ("諮詢件數", "諮詢人數", "參加人數", "開發數", "開發件數")):
-        return LevelJudgement("outcome", f"effect on beneficiaries ({outcome})")
+    if outcome and (not activity or outcome[0] >= activity[0]):
+        return LevelJudgement("outcome", f"受益對象的成果（{outcome[1]}）")
     if activity:
-        return LevelJudgement("output", f"activity volume ({activity})")
+        return LevelJudgement("output", f"活動量（{activity[1]}）")
+    unit = parse_kpi(text).unit
+    if unit and lx.norm(unit) in lx.ACTIVITY_UNITS:
+        return LevelJudgement("output", f"以活動單位計（{unit}）")
     if subjective:
-        return LevelJudgement("outcome", f"claims an effect ({subjective})")
-    return LevelJudgement("outcome", "a result measure by default")
+        return LevelJudgement("outcome", f"主張效果（{subjective}）")
+    return LevelJudgement("outcome", "未見活動量用語，視為成果指標")
 
 
 @dataclass
@@ -61,7 +67,11 @@ class KpiContext:
 
     @property
     def lower_is_better(self) -> bool:
-        return lx.contains_any(lx.norm(self.name or self.text), lx.LOWER_IS_BETTER) is not None
+        """空店舖數 falls when things improve; 空店舖減少率 and 新開業店家數 rise: the head word decides."""
+        t = self.normalised
+        lower = lx.rightmost(t, lx.LOWER_IS_BETTER)
+        higher = lx.rightmost(t, lx.OUTCOME + lx.ACTIVITY)
+        return lower is not None and (higher is None or lower[0] >= higher[0])
 
 
 @dataclass
@@ -106,7 +116,7 @@ def build_plan(request: CritiqueRequest) -> PlanContext:
         parsed = parse_kpi(text)
         judgement = classify_level(text)
         level: Level = given.level if given and given.level else judgement.level
-        reason = "declared in the plan" if given and given.level else judgement.reason
+        reason = "計畫標示" if given and given.level else judgement.reason
         plan.kpis.append(
             KpiContext(
                 index=index,

@@ -195,35 +195,67 @@ def _longest_first(words: list[str], word_boundary: bool = False) -> str:
 
 
 # Money is reported in its currency word; the 萬/億 before it is part of the number (800萬元 → 8000000 元).
-_MONEY_UNITS = {"元": "元", "圓": "元", "塊": "元", "日圓": "日圓", "日元": "日圓", "日幣": "日圓",
-                "円": "円", "美元": "美元", "yen": "円", "jpy": "円", "ntd": "元", "twd": "元",
-                "usd": "USD", "dollars": "$"}
-_CURRENCY_PREFIX = {"新台幣": "元", "新臺幣": "元", "台幣": "元", "臺幣": "元", "nt$": "元", "ntd": "元",
-                    "twd": "元", "us$": "USD", "usd": "USD", "jpy": "円", "日幣": "日圓", "$": "$",
-                    "¥": "円", "￥": "円"}
+_MONEY_UNITS = {
+    "元": "元",
+    "圓": "元",
+    "塊": "元",
+    "日圓": "日圓",
+    "日元": "日圓",
+    "日幣": "日圓",
+    "円": "円",
+    "美元": "美元",
+    "yen": "円",
+    "jpy": "円",
+    "ntd": "元",
+    "twd": "元",
+    "usd": "USD",
+    "dollars": "$",
+}
+_CURRENCY_PREFIX = {
+    "新台幣": "元",
+    "新臺幣": "元",
+    "台幣": "元",
+    "臺幣": "元",
+    "nt$": "元",
+    "ntd": "元",
+    "twd": "元",
+    "us$": "USD",
+    "usd": "USD",
+    "jpy": "円",
+    "日幣": "日圓",
+    "$": "$",
+    "¥": "円",
+    "￥": "円",
+}
 _CJK_UNITS = alternation(
     "人次 人日 人 間 件 家 場次 場 處 处 戶 户 位 名 組 组 個 个 團 团 隊 队 項 项",
     "棟 栋 筆 笔 次 公頃 平方公尺 平方公里 平方米 ㎡ 公里 公斤 公噸 噸 吨 店舗 店 軒",
     "社 団体 团体 回 箇所 か所 ヶ所 カ所 ケ所 坪 張 张 冊 台 輛 辆 班 天 日 晚 泊 夜",
     "小時 小时 時間 門 堂 梯次 所 校 座 條 条 點 点 套 款 種 种 品項 床 室 隻 頭 株",
-    "枚 口 世帯 世帶 戸 事業者 事業所 企業 業者 攤位 攤 篇 則 館",
+    "枚 口 世帯 世帶 戸 事業者 事業所 企業 業者 攤位 攤 篇 則 館 部 份 ha ヘクタール 公畝",
 ).split("|")
 _EN_UNITS = alternation(
     "people persons person visitors visitor tourists residents migrants newcomers households shops",
     "stores businesses companies firms startups teams cases events sessions workshops jobs hectares",
     "ha km kg acres nights rooms beds participants users members products items units times",
 ).split("|")
-UNIT_PATTERN = (f"(?:{_longest_first(_CJK_UNITS + [w for w in _MONEY_UNITS if not w.isascii()])}"
-                f"|{_longest_first(_EN_UNITS + [w for w in _MONEY_UNITS if w.isascii()], True)})")
+UNIT_PATTERN = (
+    f"(?:{_longest_first(_CJK_UNITS + [w for w in _MONEY_UNITS if not w.isascii()])}"
+    f"|{_longest_first(_EN_UNITS + [w for w in _MONEY_UNITS if w.isascii()], True)})"
+)
 CURRENCY_PATTERN = alternation(r"新台幣 新臺幣 台幣 臺幣 NT\$ US\$ NTD TWD USD JPY 日幣 \$ ¥ ￥")
 # 3年內, 6個月: a period, not a calendar date.
-DURATION_PATTERN = (f"(?:{alternation('個月 个月 ヶ月 か月 カ月 年 週 周 季 月')})"
-                    f"(?:{alternation('以內 以内 以來 以来 內 内 間 间 來 来 後 后 半')})?")
+DURATION_PATTERN = (
+    f"(?:{alternation('個月 个月 ヶ月 か月 カ月 年 週 周 季 月')})"
+    f"(?:{alternation('以內 以内 以來 以来 內 内 間 间 來 来 後 后 半')})?"
+)
 CN_DIGIT_CHARS = "".join(CN_DIGITS)
 MULTIPLIER_CHARS = "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-NUMBER_PATTERN = (rf"(?:{_ARABIC}[{MULTIPLIER_CHARS}]*(?:{_ARABIC}[{MULTIPLIER_CHARS}]+)*"
-                  rf"|(?<![數数幾几])[{CN_NUMERAL_CHARS}]+)")  # 數百 is vague, not 100
+NUMBER_PATTERN = (
+    rf"(?:{_ARABIC}[{MULTIPLIER_CHARS}]*(?:{_ARABIC}[{MULTIPLIER_CHARS}]+)*"
+    rf"|(?<![數数幾几])[{CN_NUMERAL_CHARS}]+)"
+)  # 數百 is vague, not 100
 # Not inside another number, an identifier (5G, COVID-19), an ordinal (第三) or 每一.
 NUMBER_START = rf"(?<![\dA-Za-z.第每{CN_NUMERAL_CHARS}])(?<![A-Za-z]-)"
 SIGN_PATTERN = r"(?<!\d)[+\-▲△](?=\s*\d)"

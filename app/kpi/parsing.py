@@ -62,8 +62,9 @@ _INC = alternation(
     rf"\bincreas{_EN} \brais{_EN} \bgr(?:ow|ows|own|owing|ew|owth)\b \bboost(?:s|ed|ing)?\b",
     rf"\bexpand(?:s|ed|ing)?\b \bdoubl{_EN}",
 )
-_INC_WEAK = alternation("達到 到達 达到 達成 达成 達 达 新增 增 増",
-                         rf"\bup\b \breach(?:es|ed|ing)?\b \bachiev{_EN}")
+_INC_WEAK = alternation(
+    "達到 到達 达到 達成 达成 達 达 新增 增 増", rf"\bup\b \breach(?:es|ed|ing)?\b \bachiev{_EN}"
+)
 _DEC = alternation(
     "減少 减少 降低 下降 縮減 缩减 縮小 缩小 減至 减至 降至 降到 降為 降为 減到 减到",
     "減為 减为 減緩 减缓 削減 減らす 減らし 低下 抑制 減半 减半 半減",
@@ -71,20 +72,28 @@ _DEC = alternation(
     rf"\bdeclin{_EN} \bdrop(?:s|ped|ping)?\b \bhalv{_EN}",
 )
 _DEC_WEAK = r"減|减|\bdown\b"
-_KEEP = alternation(r"維持 维持 保持 持平 \bmaintain(?:s|ed|ing)?\b \bkeep(?:s|ing)?\b \bkept\b",
-                    r"\bsustain(?:s|ed|ing)?\b \bretain(?:s|ed|ing)?\b \bremain(?:s|ed|ing)?\b")
+_KEEP = alternation(
+    r"維持 维持 保持 持平 \bmaintain(?:s|ed|ing)?\b \bkeep(?:s|ing)?\b \bkept\b",
+    r"\bsustain(?:s|ed|ing)?\b \bretain(?:s|ed|ing)?\b \bremain(?:s|ed|ing)?\b",
+)
 # Activities: no direction, and not the measure either.
-_ACT = alternation("辦理 办理 舉辦 举办 舉行 举行 開辦 开办 完成 建立 建置 設置 設立 成立 培育 招募 開發",
-                   "輔導 吸引 創造 帶動 促成 媒合 打造 推動 協助")
+_ACT = alternation(
+    "辦理 办理 舉辦 举办 舉行 举行 開辦 开办 完成 建立 建置 設置 設立 成立 培育 招募 開發",
+    "輔導 吸引 創造 帶動 促成 媒合 打造 推動 協助",
+)
 # (?!率|幅): 成長率 / 減少幅度 name a measure, not a verb; the atomic group (?>…) keeps 減少率 from
 # falling back to the weak verb 減.
-_VERB_ALT = (rf"(?>(?P<inc>{_INC})|(?P<dec>{_DEC})|(?P<keep>{_KEEP})|(?P<incw>{_INC_WEAK})"
-             rf"|(?P<decw>{_DEC_WEAK})|(?P<act>{_ACT}))(?!率|幅)")
+_VERB_ALT = (
+    rf"(?>(?P<inc>{_INC})|(?P<dec>{_DEC})|(?P<keep>{_KEEP})|(?P<incw>{_INC_WEAK})"
+    rf"|(?P<decw>{_DEC_WEAK})|(?P<act>{_ACT}))(?!率|幅)"
+)
 _VERB = re.compile(_VERB_ALT, re.IGNORECASE)
 # A verb after the number (10%増加, 15% up) unless it is "verb to" (40間減少至…): then it is a level.
-_VERB_POST = re.compile(rf"\s*(?:{_VERB_ALT}|(?P<incp>up|more|higher)\b|(?P<decp>down|less|fewer|lower)\b"
-                        r"|(?P<incj>アップ)|(?P<decj>ダウン))(?!\s*(?:至|到|為|为|成|to\b|に))",
-                        re.IGNORECASE)
+_VERB_POST = re.compile(
+    rf"\s*(?:{_VERB_ALT}|(?P<incp>up|more|higher)\b|(?P<decp>down|less|fewer|lower)\b"
+    r"|(?P<incj>アップ)|(?P<decj>ダウン))(?!\s*(?:至|到|為|为|成|to\b|に))",
+    re.IGNORECASE,
+)
 _HALVE, _DOUBLE = re.compile(r"減半|减半|半減|halv", re.I), re.compile(r"倍增|翻倍|加倍|倍増|doubl", re.I)
 _PER = re.compile(
     r"(?P<年>每年度?|每一年|毎年度?|(?<!\d)年間|年均|年平均|平均每年|/\s*年"
@@ -107,44 +116,68 @@ def _start(*chunks: str) -> re.Pattern[str]:
 
 
 # Markers on the gap text around an item: _end ones are read just before it, _start ones just after.
-_FILLER = alternation(r"\s [:=] 了 約 约 大約 大约 共 累計 累積 合計 總計 总计 平均 每年度? 每月",
-                      r"毎年 年間 年均 至少 最少 最多 不少於 不低於 逾 超過 超过 近",
-                      r"\babout \bapproximately \bapprox\. \baround",
-                      r"\bnearly \bover \bat\sleast \bat\smost \bmore\sthan \bup\sto \ba\stotal\sof \bthe")
+_FILLER = alternation(
+    r"\s [:=] 了 約 约 大約 大约 共 累計 累積 合計 總計 总计 平均 每年度? 每月",
+    r"毎年 年間 年均 至少 最少 最多 不少於 不低於 逾 超過 超过 近",
+    r"\babout \bapproximately \bapprox\. \baround",
+    r"\bnearly \bover \bat\sleast \bat\smost \bmore\sthan \bup\sto \ba\stotal\sof \bthe",
+)
 _TAIL = re.compile(rf"(.*?)(?:{_FILLER})*", re.IGNORECASE | re.DOTALL)  # a gap without trailing fillers
-_FROM_END = _end("由 從 从 自 原本 原為 原为 現況值? 现况值? 目前 現在 現行 現狀 现状 現状値?",
-                 r"基準值? 基准值? 基期值? 実績値? \bfrom \bbetween \bbaseline(?:\sof)? \bcurrently \bnow")
+_FROM_END = _end(
+    "由 從 从 自 原本 原為 原为 現況值? 现况值? 目前 現在 現行 現狀 现状 現状値?",
+    r"基準值? 基准值? 基期值? 実績値? \bfrom \bbetween \bbaseline(?:\sof)? \bcurrently \bnow",
+)
 _FROM_POST = _start("から より(?!も)")
-_TO_END = _end(r"至 到 為 为 成為 成为 達 达 目標值? 目标值? 目標値 → -> => ⇒ \bto \breach(?:es|ed|ing)?",
-               r"\bachieve[sd]? \btarget(?:\sof)? \bgoal(?:\sof)?")
-_TO_POST = _start("に(?![比対つ関よお]) まで へ 以上 以下 以內 以内 未満 未滿",
-                  r"or\s(?:more|less|above|below) and\s(?:above|over)")
+_TO_END = _end(
+    r"至 到 為 为 成為 成为 達 达 目標值? 目标值? 目標値 → -> => ⇒ \bto \breach(?:es|ed|ing)?",
+    r"\bachieve[sd]? \btarget(?:\sof)? \bgoal(?:\sof)?",
+)
+_TO_POST = _start(
+    "に(?![比対つ関よお]) まで へ 以上 以下 以內 以内 未満 未滿",
+    r"or\s(?:more|less|above|below) and\s(?:above|over)",
+)
 _BY_END = _end(r"\bby")
 _LINK = re.compile(f"(?:{alternation('的 之 為 为 の 是 時 时 時點 時点 水準 水准')})?")
 _START_POST = _start(r"起 開始 开始 以來 以来 から 以降 onwards?\b")
 _RANGE_GAP = re.compile(r"\s*(?:[-~]|至|到|to|through|until)\s*", re.IGNORECASE)
-_BASE_PRE = _end("較 较 比 相較於? 相较于? 相比於? 與 与 和 自 從 从 由 以",
-                 r"\bfrom \bsince \bcompared\s(?:to|with) \bvs\.? \bthan \bover \bagainst")
-_BASE_POST = _start(r"比 相比 實績 实绩 実績 現況 现况 [為为]?基準 [為为]?基准 [為为]?基期 \(?基準年",
-                    r"\blevels?\b \bbaseline")
+_BASE_PRE = _end(
+    "較 较 比 相較於? 相较于? 相比於? 與 与 和 自 從 从 由 以",
+    r"\bfrom \bsince \bcompared\s(?:to|with) \bvs\.? \bthan \bover \bagainst",
+)
+_BASE_POST = _start(
+    r"比 相比 實績 实绩 実績 現況 现况 [為为]?基準 [為为]?基准 [為为]?基期 \(?基準年",
+    r"\blevels?\b \bbaseline",
+)
 _WEAK_BASE_POST = _start("的 之 為 为 時 时 の [:=] 時點 時点")
 _BOUND_DEC = _start(r"以下 以內 以内 未満 未滿 or\sless or\sbelow at\smost")
 _BOUND_INC = _start(r"以上 or\smore or\sabove and\sabove")
 _EDGE = r"[\s,.;:!?()\[\]{}<>\"'「」『』【】〔〕、。…·・/\\|~\-+*→⇒=]"
-_LEAD = re.compile(alternation(
-    _EDGE, "至 到 為 为 達(?!成|人) 达(?!成|人) 的 之 を に で が は から までに まで より 前 以前",
-    "之前 底 以上 以下 以內 以内 未満 左右 共 約 约 使 讓 让 將 将 並 并 且 及 與 与 起 開始 开始",
-    "累計 累積 逾 超過 超过 至少 比(?!例|率|重)",
-    r"(?:by|in|to|from|of|the|and|for|until|before|per|at|on|target|goal)\b"), re.IGNORECASE)
+_LEAD = re.compile(
+    alternation(
+        _EDGE,
+        "至 到 為 为 達(?!成|人) 达(?!成|人) 的 之 を に で が は から までに まで より 前 以前",
+        "之前 底 以上 以下 以內 以内 未満 左右 共 約 约 使 讓 让 將 将 並 并 且 及 與 与 起 開始 开始",
+        "累計 累積 逾 超過 超过 至少 比(?!例|率|重)",
+        r"(?:by|in|to|from|of|the|and|for|until|before|per|at|on|target|goal)\b",
+    ),
+    re.IGNORECASE,
+)
 _TRAIL = _end(
-    _EDGE, "由 從 从 自 較 较 相較於? 至 到 為 为 達 达 的 之 を の は が に で から まで より",
+    _EDGE,
+    "由 從 从 自 較 较 相較於? 至 到 為 为 達 达 的 之 を の は が に で から まで より",
     "約 约 共 累計 累積 目標值? 目标值? 基準值? 現況 目前 於 于 將 将 並 并 使",
-    r"\b(?:from|to|by|of|the|and|in|at|for|per|with|than|about|around|target|goal)")
+    r"\b(?:from|to|by|of|the|and|in|at|for|per|with|than|about|around|target|goal)",
+)
+_DATED_GAP = re.compile(r"\s*(?:實績|实绩|実績|為|为|的|之|の|:|：|時|时)?\s*")
 _CLAUSE = re.compile(r"[,;，；、。]")
 _NEXT_CHAR = re.compile(r"\s*(.?)", re.DOTALL)
-_MEASURE_HINT = re.compile(alternation(
-    "數 数 額 额 率 量 度 比例 比率 人口 人次 占比 面積 面积 收入 所得 產值 产值 營收 营收",
-    "number rate count sales revenue income population share ratio volume visitors"), re.IGNORECASE)
+_MEASURE_HINT = re.compile(
+    alternation(
+        "數 数 額 额 率 量 度 比例 比率 人口 人次 占比 面積 面积 收入 所得 產值 产值 營收 营收",
+        "number rate count sales revenue income population share ratio volume visitors",
+    ),
+    re.IGNORECASE,
+)
 _SIGNS = {"+": 1, "-": -1, "▲": -1, "△": -1}  # ▲ and △ mark a decrease in Japanese tables
 _KIND_SIGN = {"inc": 1, "incw": 1, "incp": 1, "incj": 1, "dec": -1, "decw": -1, "decp": -1, "decj": -1}
 _DIRECTION_OF: dict[int, Direction] = {1: "increase", -1: "decrease", 0: "maintain"}
@@ -249,8 +282,10 @@ class _Scan:
             elif isinstance(it, _Item):
                 self.items.append(it)
         n, norm = len(self.items), self.norm
-        self.gaps = [(self.items[i - 1].end if i else 0, self.items[i].start if i < n else len(norm))
-                     for i in range(n + 1)]
+        self.gaps = [
+            (self.items[i - 1].end if i else 0, self.items[i].start if i < n else len(norm))
+            for i in range(n + 1)
+        ]
         covered = bytearray(len(norm))
         for it in self.items:
             covered[it.start : it.end] = b"\x01" * (it.end - it.start)
@@ -259,8 +294,9 @@ class _Scan:
             return found.end() > found.start() and covered.find(1, found.start(), found.end()) < 0
 
         # One pass per pattern over the whole text, keeping what lies outside items.
-        self.verbs = [(v.start(), v.end(), v.lastgroup or "", v.group(0)) for v in _VERB.finditer(norm)
-                      if outside(v)]
+        self.verbs = [
+            (v.start(), v.end(), v.lastgroup or "", v.group(0)) for v in _VERB.finditer(norm) if outside(v)
+        ]
         pers = [m for m in _PER.finditer(norm) if outside(m)]
         self.per = pers[0].lastgroup if pers else None
         self.bad += [m.span() for m in _VAGUE.finditer(norm) if outside(m)]
@@ -294,9 +330,11 @@ def _date_roles(sc: _Scan) -> None:
         nxt, post, later = sc.next(i), sc.post[i], latest_after[i] > (it.year or 0)
         if _START_POST.match(post) or (nxt and nxt.kind == "date" and _RANGE_GAP.fullmatch(post)):
             it.role = "start"
-        elif _BASE_PRE.search(sc.pre[i]) or _BASE_POST.match(post) or (later and (
-            _WEAK_BASE_POST.match(post) or (nxt and nxt.kind != "date" and not post.strip())
-        )):
+        elif (
+            _BASE_PRE.search(sc.pre[i])
+            or _BASE_POST.match(post)
+            or (later and (_WEAK_BASE_POST.match(post) or (nxt and nxt.kind != "date" and not post.strip())))
+        ):
             it.role = "baseline"  # 較2023年, 2023年比; 2023年為40間 or 113年15人 when a later year follows
         else:
             it.role = "deadline"
@@ -313,8 +351,14 @@ def _value_roles(sc: _Scan) -> int:
             continue
         p, q, nxt = sc.pre[i], sc.post[i], sc.next(i)
         prev = sc.items[i - 1] if i else None
-        if (it.kind == "value" and not it.unit and nxt and nxt.kind == "date" and _RANGE_GAP.fullmatch(q)
-                and 0 < (it.value or 0) < 1000 and (to_ad_year(f"{it.value:g}年") or 9999) <= (nxt.year or 0)
+        if (
+            it.kind == "value"
+            and not it.unit
+            and nxt
+            and nxt.kind == "date"
+            and _RANGE_GAP.fullmatch(q)
+            and 0 < (it.value or 0) < 1000
+            and (to_ad_year(f"{it.value:g}年") or 9999) <= (nxt.year or 0)
         ):
             it.role = "start"  # 113-115年: the first number starts the period
             continue
@@ -353,8 +397,12 @@ def _value_roles(sc: _Scan) -> int:
             it.role = "dropped"
     # 2023年度の40件から: the year written with a baseline amount is the baseline year.
     for i, it in enumerate(sc.items[:-1]):
-        if (it.kind == "date" and it.role == "deadline" and _WEAK_BASE_POST.match(sc.post[i])
-                and sc.items[i + 1].role == "baseline"):
+        if (
+            it.kind == "date"
+            and it.role == "deadline"
+            and _WEAK_BASE_POST.match(sc.post[i])
+            and sc.items[i + 1].role == "baseline"
+        ):
             it.role = "baseline"
     return bound
 
@@ -375,7 +423,19 @@ def parse_kpi(text: str) -> ParsedKpi:
     deadline, base_date = pick("deadline", ("date",), last=True), pick("baseline", ("date",))
     baseline, rel = pick("baseline", ("value",)), pick("relative", ("ratio",))
     delta = pick("delta", ("value", "points"))
-    targets = [it for it in items if it.role == "target" and it.kind == "value"]
+    if baseline is None and base_date is not None:
+        # 112年實績440人 / 以113年40間為基準: the value the baseline year dates is the baseline.
+        baseline = next(
+            (
+                it
+                for it in items
+                if it.kind == "value"
+                and it.start >= base_date.end
+                and _DATED_GAP.fullmatch(sc.norm[base_date.end : it.start])
+            ),
+            None,
+        )
+    targets = [it for it in items if it.role == "target" and it.kind == "value" and it is not baseline]
     # The target answering the baseline (由A…至B), else the last (2026年達30間、2027年達40間).
     after_base = [t for t in targets if baseline and t.start > baseline.start]
     target = after_base[0] if after_base else (targets[-1] if targets else None)

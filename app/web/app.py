@@ -10,8 +10,9 @@ from fastapi import FastAPI
 
 from app.config import Settings, get_settings
 from app.knowledge.service import KnowledgeBase
+from app.kpi.service import CritiqueService
 from app.web.errors import BodySizeLimit, install_error_handlers
-from app.web.routes import health, search
+from app.web.routes import critique, health, search
 
 logger = logging.getLogger("sosei.web")
 
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
             knowledge.ingest(show_progress=False)
         knowledge.retriever.embedder  # noqa: B018 - load the model and BM25 before the first request
         app.state.kb = knowledge
+        app.state.critique = CritiqueService(knowledge)
         yield
 
     app = FastAPI(
@@ -39,4 +41,5 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(search.router)
+    app.include_router(critique.router)
     return app

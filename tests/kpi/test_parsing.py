@@ -14,15 +14,40 @@ from app.kpi.parsing import ParsedKpi, parse_kpi
 # Each row: the KPI as written, then the fields it must parse to. Fields not named must stay None
 # (or empty), so a row also checks that nothing is guessed.
 CASES: list[tuple[str, dict[str, Any]]] = [
-    ("老街空店舖數由40間減少至28間（2027年）",
-     {"name": "老街空店舖數", "baseline": 40, "target": 28, "unit": "間", "deadline": "2027",
-      "direction": "decrease"}),
-    ("經諮詢後實際移居人數由每年8人提升至25人",
-     {"name": "經諮詢後實際移居人數", "baseline": 8, "target": 25, "unit": "人", "per": "年",
-      "direction": "increase"}),
-    ("益子燒銷售額較2023年的32億日圓成長一成",
-     {"name": "益子燒銷售額", "baseline": 3_200_000_000, "baseline_year": "2023", "target": 3_520_000_000,
-      "relative_change": 0.1, "unit": "日圓", "direction": "increase"}),
+    (
+        "老街空店舖數由40間減少至28間（2027年）",
+        {
+            "name": "老街空店舖數",
+            "baseline": 40,
+            "target": 28,
+            "unit": "間",
+            "deadline": "2027",
+            "direction": "decrease",
+        },
+    ),
+    (
+        "經諮詢後實際移居人數由每年8人提升至25人",
+        {
+            "name": "經諮詢後實際移居人數",
+            "baseline": 8,
+            "target": 25,
+            "unit": "人",
+            "per": "年",
+            "direction": "increase",
+        },
+    ),
+    (
+        "益子燒銷售額較2023年的32億日圓成長一成",
+        {
+            "name": "益子燒銷售額",
+            "baseline": 3_200_000_000,
+            "baseline_year": "2023",
+            "target": 3_520_000_000,
+            "relative_change": 0.1,
+            "unit": "日圓",
+            "direction": "increase",
+        },
+    ),
     ("商品銷售額增加10%", {"name": "商品銷售額", "relative_change": 0.1, "direction": "increase"}),
     ("銷售額 +10%", {"name": "銷售額", "relative_change": 0.1, "direction": "increase"}),
     ("來客數成長兩成", {"name": "來客數", "relative_change": 0.2, "direction": "increase"}),
@@ -34,49 +59,111 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("2026年度", {"name": "", "deadline": "2026"}),
     ("令和8年度", {"name": "", "deadline": "2026"}),
     ("by 2027", {"name": "", "deadline": "2027"}),
-    ("from 40 to 28 by 2027",
-     {"name": "", "baseline": 40, "target": 28, "deadline": "2027", "direction": "decrease"}),
-    ("increase visitors by 15% by 2028",
-     {"name": "visitors", "relative_change": 0.15, "deadline": "2028", "direction": "increase"}),
-    ("空き店舗数を40件から28件に減少（2027年度）",
-     {"name": "空き店舗数", "baseline": 40, "target": 28, "unit": "件", "deadline": "2027",
-      "direction": "decrease"}),
-    ("移住者数を年間25人に（令和9年度まで）",
-     {"name": "移住者数", "target": 25, "unit": "人", "per": "年", "deadline": "2027"}),
-    ("移居人數由８人增加到２５人",  # full-width digits
-     {"name": "移居人數", "baseline": 8, "target": 25, "unit": "人", "direction": "increase"}),
-    ("入場人數由1,200人次成長至1,800人次",  # thousands separators
-     {"name": "入場人數", "baseline": 1200, "target": 1800, "unit": "人次", "direction": "increase"}),
-    ("新創團隊由三十家增加至四十五家",  # Chinese numerals
-     {"name": "新創團隊", "baseline": 30, "target": 45, "unit": "家", "direction": "increase"}),
+    (
+        "from 40 to 28 by 2027",
+        {"name": "", "baseline": 40, "target": 28, "deadline": "2027", "direction": "decrease"},
+    ),
+    (
+        "increase visitors by 15% by 2028",
+        {"name": "visitors", "relative_change": 0.15, "deadline": "2028", "direction": "increase"},
+    ),
+    (
+        "空き店舗数を40件から28件に減少（2027年度）",
+        {
+            "name": "空き店舗数",
+            "baseline": 40,
+            "target": 28,
+            "unit": "件",
+            "deadline": "2027",
+            "direction": "decrease",
+        },
+    ),
+    (
+        "移住者数を年間25人に（令和9年度まで）",
+        {"name": "移住者数", "target": 25, "unit": "人", "per": "年", "deadline": "2027"},
+    ),
+    (
+        "移居人數由８人增加到２５人",  # full-width digits
+        {"name": "移居人數", "baseline": 8, "target": 25, "unit": "人", "direction": "increase"},
+    ),
+    (
+        "入場人數由1,200人次成長至1,800人次",  # thousands separators
+        {"name": "入場人數", "baseline": 1200, "target": 1800, "unit": "人次", "direction": "increase"},
+    ),
+    (
+        "新創團隊由三十家增加至四十五家",  # Chinese numerals
+        {"name": "新創團隊", "baseline": 30, "target": 45, "unit": "家", "direction": "increase"},
+    ),
     ("辦理說明會兩百場", {"name": "說明會", "target": 200, "unit": "場"}),
     ("提升居民滿意度", {"name": "居民滿意度", "direction": "increase"}),
-    ("耕作放棄地比率由12%降至8%",
-     {"name": "耕作放棄地比率", "baseline": 12, "target": 8, "unit": "%", "direction": "decrease"}),
+    (
+        "耕作放棄地比率由12%降至8%",
+        {"name": "耕作放棄地比率", "baseline": 12, "target": 8, "unit": "%", "direction": "decrease"},
+    ),
     ("年增5%", {"name": "", "relative_change": 0.05, "per": "年", "direction": "increase"}),
     ("每年成長3%", {"name": "", "relative_change": 0.03, "per": "年", "direction": "increase"}),
     ("2025-2027", {"name": "", "deadline": "2027"}),
     # Baseline year against deadline.
-    ("2023年為40間，2027年達到60間",
-     {"name": "", "baseline": 40, "baseline_year": "2023", "target": 60, "unit": "間", "deadline": "2027",
-      "direction": "increase"}),
-    ("空店數由2023年的40間減少至28間",
-     {"name": "空店數", "baseline": 40, "baseline_year": "2023", "target": 28, "unit": "間",
-      "direction": "decrease"}),
-    ("観光客数を令和5年度の5万人から令和9年度に6万人へ",
-     {"name": "観光客数", "baseline": 50_000, "baseline_year": "2023", "target": 60_000, "unit": "人",
-      "deadline": "2027", "direction": "increase"}),
-    ("65歲以上長者參與人數由100人增至150人（113-115年）",
-     {"name": "65歲以上長者參與人數", "baseline": 100, "target": 150, "unit": "人", "deadline": "2026",
-      "direction": "increase"}),
+    (
+        "2023年為40間，2027年達到60間",
+        {
+            "name": "",
+            "baseline": 40,
+            "baseline_year": "2023",
+            "target": 60,
+            "unit": "間",
+            "deadline": "2027",
+            "direction": "increase",
+        },
+    ),
+    (
+        "空店數由2023年的40間減少至28間",
+        {
+            "name": "空店數",
+            "baseline": 40,
+            "baseline_year": "2023",
+            "target": 28,
+            "unit": "間",
+            "direction": "decrease",
+        },
+    ),
+    (
+        "観光客数を令和5年度の5万人から令和9年度に6万人へ",
+        {
+            "name": "観光客数",
+            "baseline": 50_000,
+            "baseline_year": "2023",
+            "target": 60_000,
+            "unit": "人",
+            "deadline": "2027",
+            "direction": "increase",
+        },
+    ),
+    (
+        "65歲以上長者參與人數由100人增至150人（113-115年）",
+        {
+            "name": "65歲以上長者參與人數",
+            "baseline": 100,
+            "target": 150,
+            "unit": "人",
+            "deadline": "2026",
+            "direction": "increase",
+        },
+    ),
     # More Japanese and English.
-    ("観光客数を10%増加（令和9年度）",
-     {"name": "観光客数", "relative_change": 0.1, "deadline": "2027", "direction": "increase"}),
+    (
+        "観光客数を10%増加（令和9年度）",
+        {"name": "観光客数", "relative_change": 0.1, "deadline": "2027", "direction": "increase"},
+    ),
     ("ごみ排出量を1割削減", {"name": "ごみ排出量", "relative_change": -0.1, "direction": "decrease"}),
-    ("reduce vacant shops from 40 to 28 by 2027",
-     {"name": "vacant shops", "baseline": 40, "target": 28, "deadline": "2027", "direction": "decrease"}),
-    ("revenue NT$5 million by December 2027",
-     {"name": "revenue", "target": 5_000_000, "unit": "元", "deadline": "2027-12"}),
+    (
+        "reduce vacant shops from 40 to 28 by 2027",
+        {"name": "vacant shops", "baseline": 40, "target": 28, "deadline": "2027", "direction": "decrease"},
+    ),
+    (
+        "revenue NT$5 million by December 2027",
+        {"name": "revenue", "target": 5_000_000, "unit": "元", "deadline": "2027-12"},
+    ),
     ("maintain 300 jobs", {"name": "", "target": 300, "unit": "jobs", "direction": "maintain"}),
     # Other shapes.
     ("由12%提升5個百分點", {"name": "", "baseline": 12, "target": 17, "unit": "%", "direction": "increase"}),
@@ -87,19 +174,33 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("115/12/31前完成", {"name": "", "deadline": "2026-12"}),
     ("新台幣3,000萬元", {"name": "", "target": 30_000_000, "unit": "元"}),
     # Understood only in part: the rest is reported, never guessed.
-    ("觀光人次增加5萬人次",  # "by 50,000" with no baseline: the target is unknown
-     {"name": "觀光人次", "unit": "人次", "direction": "increase", "unparsed": ["5萬人次"]}),
+    (
+        "觀光人次增加5萬人次",  # "by 50,000" with no baseline: the target is unknown
+        {"name": "觀光人次", "unit": "人次", "direction": "increase", "unparsed": ["5萬人次"]},
+    ),
     ("KPI 1：老街空店舖數40-50間", {"name": "老街空店舖數", "unparsed": ["40-50間"]}),
     ("數百人參與", {"name": "參與", "unparsed": ["數百人"]}),
-    ("3年內新增20家",  # a period, not a year
-     {"name": "", "target": 20, "unit": "家", "direction": "increase", "unparsed": ["3年內"]}),
+    (
+        "3年內新增20家",  # a period, not a year
+        {"name": "", "target": 20, "unit": "家", "direction": "increase", "unparsed": ["3年內"]},
+    ),
     ("營收成長2倍", {"name": "營收", "direction": "increase", "unparsed": ["2倍"]}),
     ("visitors change by 10%", {"name": "visitors change", "unparsed": ["10%"]}),  # up or down?
-    ("空店數由40間到40間",
-     {"name": "空店數", "baseline": 40, "target": 40, "unit": "間", "direction": "maintain"}),
-    ("2027年達30間、2028年達40間",
-     {"name": "", "target": 40, "unit": "間", "deadline": "2028", "direction": "increase",
-      "unparsed": ["2027年", "30間"]}),
+    (
+        "空店數由40間到40間",
+        {"name": "空店數", "baseline": 40, "target": 40, "unit": "間", "direction": "maintain"},
+    ),
+    (
+        "2027年達30間、2028年達40間",
+        {
+            "name": "",
+            "target": 40,
+            "unit": "間",
+            "deadline": "2028",
+            "direction": "increase",
+            "unparsed": ["2027年", "30間"],
+        },
+    ),
 ]
 _FIELDS = ("baseline", "baseline_year", "target", "relative_change", "unit", "per", "deadline", "direction")
 
@@ -154,10 +255,12 @@ def test_full_width_and_thousands_parse_like_plain_digits(n: int) -> None:
 
 
 # Characters KPIs are made of, so random text often forms numbers, dates and markers.
-_KPI_ALPHABET = st.sampled_from(list(
-    "0123456789０１２３４５６７８９,.%％+-~/()（）：:年月度底前由至到較的為成割倍萬億千百十"
-    "一二三四五兩〇人間元家次場增加減少提升維持達民國令和平成 bytofrm"
-))
+_KPI_ALPHABET = st.sampled_from(
+    list(
+        "0123456789０１２３４５６７８９,.%％+-~/()（）：:年月度底前由至到較的為成割倍萬億千百十"
+        "一二三四五兩〇人間元家次場增加減少提升維持達民國令和平成 bytofrm"
+    )
+)
 
 
 @settings(max_examples=300)

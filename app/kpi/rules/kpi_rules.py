@@ -40,12 +40,13 @@ def indirect(kpi: KpiContext) -> Verdict | None:
     t = kpi.normalised
     if lx.contains_any(t, lx.PROJECT_QUALIFIERS):
         return None
+    whole = lx.WHOLE_AREA.search(t)
     scope = lx.contains_any(t, lx.AREA_SCOPE)
     measure = lx.contains_any(t, lx.AREA_MEASURES)
     bare = lx.contains_any(t, lx.BARE_OVERALL)
-    if not ((scope and measure) or bare):
+    if not (whole or (scope and measure) or bare):
         return None
-    total = f"{scope}{measure}" if scope and measure else bare
+    total = kpi.name if whole else f"{scope}{measure}" if scope and measure else bare
     return Verdict(
         f"「{total}」是整個地區的總量，受許多因素影響，無法證明是本計畫造成的（直接性）。",
         f"改測本計畫直接受益對象，例如 {example_kpi(better_measure(kpi), kpi)}；"
@@ -55,8 +56,8 @@ def indirect(kpi: KpiContext) -> Verdict | None:
 
 @kpi_rule("output_as_outcome", "error", evidence="outcome output 活動量 區分 計畫成果 諮詢件數 移居人數")
 def output_as_outcome(kpi: KpiContext) -> Verdict | None:
-    if kpi.level != "output" and kpi.declared_level != "outcome":
-        return None
+    if kpi.declared_level == "output" or (kpi.level != "output" and kpi.declared_level != "outcome"):
+        return None  # declared an output: that is what it is
     from app.kpi.context import classify_level
 
     activity = classify_level(kpi.text)
@@ -68,7 +69,7 @@ def output_as_outcome(kpi: KpiContext) -> Verdict | None:
         return None  # a legitimate management output beside real outcomes
     how = "被標為 outcome" if declared else "是本計畫唯一宣稱成果的指標類型"
     return Verdict(
-        f"這是活動量（{activity.reason.split('(')[-1].rstrip(')')}），卻{how}；活動做了多少不等於帶來了什麼改變。",
+        f"這是{activity.reason}，卻{how}；活動做了多少不等於帶來了什麼改變。",
         f"把它列為 output，另設成果指標，例如 {example_kpi(better_measure(kpi), kpi)}。",
     )
 
@@ -76,12 +77,9 @@ def output_as_outcome(kpi: KpiContext) -> Verdict | None:
 @kpi_rule("no_baseline", "warning", evidence="基準值 現況值 過去實績 中間目標 最終目標")
 def no_baseline(kpi: KpiContext) -> Verdict | None:
     p = kpi.parsed
-    if p.baseline is not None or p.direction == "maintain":
-        return None
-    if p.relative_change is not None:
-        if p.baseline_year:
-            return None  # 較2023年成長一成: the reference year is the baseline
-    elif p.target is None:
+    if p.baseline is not None or p.baseline_year or p.direction == "maintain":
+        return None  # a stated reference year counts (較2023年成長一成, 以113年為基準)
+    if p.target is None and p.relative_change is None:
         return None  # no numeric target at all: not_quantified says so
     return Verdict(
         "有目標值卻沒有基準值（現況或過去實績），無法判斷目標是否高於過去水準。",

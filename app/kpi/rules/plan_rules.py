@@ -60,7 +60,7 @@ def cost_effectiveness(plan: PlanContext) -> Verdict | None:
 
 def _factor_missing(plan: PlanContext, factor: str, advice: str) -> Verdict | None:
     text = lx.norm(f"{plan.title} {plan.description}")
-    if plan.description.strip() and lx.contains_any(text, lx.FACTOR_SIGNALS[factor]):
+    if plan.description.strip() and lx.contains_any(text, lx.FACTOR_SIGNALS[factor], negatable=True):
         return None
     why = "計畫沒有描述" if not plan.description.strip() else "描述中看不到"
     return Verdict(f"{why}「{FACTORS[factor]}」的跡象。", advice)
@@ -87,8 +87,14 @@ def factor_cross_region(plan: PlanContext) -> Verdict | None:
 
 @plan_rule("factor:cross_policy", "info", evidence="政策間連携 跨政策 結合 產業 福祉 觀光")
 def factor_cross_policy(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(
-        plan, "cross_policy", "說明計畫結合了哪些其他政策領域（例如農業＋福祉、觀光＋交通）。"
+    text = lx.norm(f"{plan.title} {plan.description}")
+    fields = [name for name, words in lx.POLICY_FIELDS.items() if lx.contains_any(text, words)]
+    if plan.description.strip() and len(fields) >= 2:
+        return None
+    seen = f"描述中只看到一個政策領域（{fields[0]}）" if len(fields) == 1 else "描述中看不到跨政策合作"
+    return Verdict(
+        f"{seen}；「{FACTORS['cross_policy']}」要結合兩個以上的政策領域。",
+        "說明計畫結合了哪些其他政策領域（例如農業＋福祉、觀光＋交通），以及如何共用資源。",
     )
 
 

@@ -1,0 +1,177 @@
+"""KPI critique evaluation on eval/kpi_labelled.yaml: per-code precision and recall, the false-flag rate on
+clean KPIs, level accuracy, and the warm time to critique a 10-KPI plan."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+
+from app.config import PROJECT_ROOT, Settings
+from app.knowledge.service import KnowledgeBase
+from app.kpi.schemas import CritiqueRequest
+from app.kpi.service import CritiqueService
+
+LABELLED_SET = PROJECT_ROOT / "eval" / "kpi_labelled.yaml"
+# Written by someone who never saw the rules; not used for tuning lexicons (see eval/README.md).
+HELDOUT_SET = PROJECT_ROOT / "eval" / "kpi_heldout.yaml"
+KPI_CODES = (
+    "subjective",
+    "not_quantified",
+    "indirect",
+    "output_as_outcome",
+    "no_baseline",
+    "unambitious",
+    "no_deadline",
+)
+PLAN_CODES = (
+    "no_outcome",
+    "no_output",
+    "too_many_kpis",
+    "cost_effectiveness",
+    "factor:self_reliance",
+    "factor:public_private",
+    "factor:cross_region",
+    "factor:cross_policy",
+    "factor:lead_body",
+    "factor:talent",
+)
+_LABEL_KEYS = {"expected", "note", "true_level"}
+
+
+class CodeScore(BaseModel):
+    code: str
+    tp: int
+    fp: int
+    fn: int
+    precision: float
+    recall: float
+    support: int
+
+
+class KpiEvalReport(BaseModel):
+    name: str = "labelled"
+    plans: int
+    kpis: int
+    codes: list[CodeScore]
+    clean_kpis: int
+    false_flag_rate: float = Field(description="share of clean KPIs that got any labelled code")
+    level_accuracy: float
+    unlabelled_codes: dict[str, int] = Field(description="codes outside the labels (extensions), how often")
+    critique_ms_p50: float
+    critique_ms_p95: float
+    mistakes: list[str] = Field(default_factory=list)
+
+
+def to_request(plan: dict[str, Any]) -> CritiqueRequest:
+    """Strip the gold labels from a labelled plan, leaving the critique input."""
+    kpis: list[Any] = []
+    for item in plan["kpis"]:
+        if "text" in item:
+            kpis.append(item["text"])
+        else:
+            kpis.append({k: v for k, v in item.items() if k not in _LABEL_KEYS})
+    body = {k: v for k, v in plan.items() if k not in ("id", "plan_expected", "kpis")}
+    return CritiqueRequest(**body, kpis=kpis)
+
+
+def _score(code: str, counts: Counter) -> CodeScore:
+    tp, fp, fn = counts[(code, "tp")], counts[(code, "fp")], counts[(code, "fn")]
+    return CodeScore(
+        code=code,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        support=tp + fn,
+        precision=tp / (tp + fp) if tp + fp else 1.0,
+        recall=tp / (tp + fn) if tp + fn else 1.0,
+    )
+
+
+def run_kpi_eval(
+    settings: Settings, kb: KnowledgeBase | None = None, path: Path = LABELLED_SET
+) -> KpiEvalReport:
+    kb = kb or KnowledgeBase(settings)
+    if kb.is_empty():
+        kb.ingest(show_progress=False)
+    service = CritiqueService(kb)
+    plans = yaml.safe_load(path.read_text(encoding="utf-8"))
+    counts: Counter = Counter()
+    unlabelled: Counter = Counter()
+    clean = flagged_clean = levels_right = n_kpis = 0
+    mistakes: list[str] = []
+    for plan in plans:
+        result = service.critique(to_request(plan))
+        for item, got in zip(plan["kpis"], result.kpis, strict=True):
+            n_kpis += 1
+            expected = set(item.get("expected") or [])
+            predicted = {f.code for f in got.findings}
+            unlabelled.update(predicted - set(KPI_CODES))
+            predicted &= set(KPI_CODES)
+            for code in KPI_CODES:
+                if code in predicted and code in expected:
+                    counts[(code, "tp")] += 1
+                elif code in predicted:
+                    counts[(code, "fp")] += 1
+                elif code in expected:
+                    counts[(code, "fn")] += 1
+            if not expected:
+                clean += 1
+                flagged_clean += bool(predicted)
+            true_level = item.get("true_level") or item.get("level")
+            levels_right += got.level == true_level
+            if predicted != expected:
+                text = item.get("text") or item.get("name")
+                mistakes.append(
+                    f"{plan['id']}#{got.index} {text}: +{sorted(predicted - expected)} "
+                    f"-{sorted(expected - predicted)}"
+                )
+        expected_plan = set(plan.get("plan_expected") or [])
+        predicted_plan = {f.code for f in result.plan_findings} & set(PLAN_CODES)
+        for code in PLAN_CODES:
+            if code in predicted_plan and code in expected_plan:
+                counts[(code, "tp")] += 1
+            elif code in predicted_plan:
+                counts[(code, "fp")] += 1
+            elif code in expected_plan:
+                counts[(code, "fn")] += 1
+        if predicted_plan != expected_plan:
+            mistakes.append(
+                f"{plan['id']} plan: +{sorted(predicted_plan - expected_plan)} "
+                f"-{sorted(expected_plan - predicted_plan)}"
+            )
+
+    ten = next((p for p in plans if len(p["kpis"]) >= 10), None)
+    request = to_request(ten) if ten else _ten_kpi_plan(plans)
+    service.critique(request)  # warm
+    timings = []
+    for _ in range(30):
+        started = time.perf_counter()
+        service.critique(request)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return KpiEvalReport(
+        name=path.stem,
+        plans=len(plans),
+        kpis=n_kpis,
+        codes=[_score(code, counts) for code in (*KPI_CODES, *PLAN_CODES)],
+        clean_kpis=clean,
+        false_flag_rate=flagged_clean / clean if clean else 0.0,
+        level_accuracy=levels_right / n_kpis if n_kpis else 0.0,
+        unlabelled_codes=dict(unlabelled),
+        critique_ms_p50=round(statistics.median(timings), 2),
+        critique_ms_p95=round(timings[int(0.95 * (len(timings) - 1))], 2),
+        mistakes=mistakes,
+    )
+
+
+def _ten_kpi_plan(plans: list[dict[str, Any]]) -> CritiqueRequest:
+    """A 10-KPI plan assembled from the labelled KPIs, for timing."""
+    first = plans[0]
+    kpis = [k for p in plans for k in p["kpis"]][:10]
+    return to_request({**first, "kpis": kpis})

@@ -1,0 +1,212 @@
+"""Each rule, one positive and one negative case (plus the tricky ones the guideline cares about)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.kpi.context import PlanContext, build_plan, classify_level
+from app.kpi.rules import KPI_RULES, PLAN_RULES, kpi_rules, plan_rules
+from app.kpi.schemas import CritiqueRequest
+
+
+def plan(*kpis: Any, **fields: Any) -> PlanContext:
+    return build_plan(CritiqueRequest(title="測試計畫", kpis=list(kpis), **fields))
+
+
+def fires(rule, *kpis: Any, index: int = 0, **fields: Any) -> bool:
+    return rule(plan(*kpis, **fields).kpis[index]) is not None
+
+
+def plan_fires(rule, *kpis: Any, **fields: Any) -> bool:
+    return rule(plan(*kpis, **fields)) is not None
+
+
+GOOD = "經諮詢後實際移居人數由每年8人提升至25人（2027年）"
+
+
+def test_every_rule_has_a_code_severity_and_evidence_query() -> None:
+    codes = [r.code for r in KPI_RULES + PLAN_RULES]
+    assert len(codes) == len(set(codes))
+    for required in (
+        "subjective",
+        "not_quantified",
+        "indirect",
+        "output_as_outcome",
+        "no_baseline",
+        "unambitious",
+        "no_deadline",
+        "no_outcome",
+        "no_output",
+        "too_many_kpis",
+        "cost_effectiveness",
+        "factor:self_reliance",
+        "factor:public_private",
+        "factor:cross_region",
+        "factor:cross_policy",
+        "factor:lead_body",
+        "factor:talent",
+    ):
+        assert required in codes
+    assert all(
+        r.severity in ("error", "warning", "info") and r.evidence_query for r in KPI_RULES + PLAN_RULES
+    )
+
+
+class TestSubjective:
+    def test_satisfaction_is_flagged_in_zh_ja_en(self) -> None:
+        assert fires(kpi_rules.subjective, "老街居民生活滿意度由62%提升至75%（115年）")
+        assert fires(kpi_rules.subjective, "来訪者満足度を80%にする（令和8年度）")
+        assert fires(kpi_rules.subjective, "Visitor satisfaction score rises to 4.5 by 2027")
+
+    def test_objective_counts_pass(self) -> None:
+        assert not fires(kpi_rules.subjective, "老街空店舖數由40間減少至28間（2027年）")
+
+
+class TestNotQuantified:
+    def test_direction_words_without_numbers(self) -> None:
+        assert fires(kpi_rules.not_quantified, "提升地方產業活力")
+
+    def test_relative_targets_count_as_quantified(self) -> None:
+        assert not fires(kpi_rules.not_quantified, "商品銷售額增加10%")
+        assert not fires(kpi_rules.not_quantified, "來客數成長兩成")
+
+
+class TestIndirect:
+    def test_whole_area_total_as_a_project_kpi(self) -> None:
+        assert fires(kpi_rules.indirect, "全鎮觀光人數由30萬人次成長至38萬人次（116年）")
+        assert fires(kpi_rules.indirect, "全縣定居人口數維持")
+        assert fires(kpi_rules.indirect, {"name": "全市觀光人數", "level": "outcome"})
+
+    def test_declared_overall_is_context_not_a_fault(self) -> None:
+        assert not fires(kpi_rules.indirect, {"name": "全鎮觀光人數", "level": "overall", "target": 380000})
+
+    def test_project_qualified_counts_pass(self) -> None:
+        assert not fires(kpi_rules.indirect, "本活動入場人數由3,000人增加至5,000人（2027年）")
+        assert not fires(kpi_rules.indirect, "培訓結訓學員在地就業率由40%提升至60%（115年）")
+
+
+class TestOutputAsOutcome:
+    def test_activity_declared_as_outcome(self) -> None:
+        assert fires(kpi_rules.output_as_outcome, {"name": "移居諮詢件數", "level": "outcome", "target": 300})
+
+    def test_activity_when_the_plan_has_no_outcome(self) -> None:
+        assert fires(kpi_rules.output_as_outcome, "辦理移居說明會20場（115年）", "東京圈移居活動舉辦次數10次")
+
+    def test_activity_beside_a_real_outcome_is_a_legitimate_output(self) -> None:
+        assert not fires(kpi_rules.output_as_outcome, "辦理移居說明會20場（115年）", GOOD)
+
+    def test_declared_output_never_fires(self) -> None:
+        assert not fires(kpi_rules.output_as_outcome, {"name": "產業輔導說明會場次", "level": "output"})
+
+
+class TestNoBaseline:
+    def test_target_without_baseline(self) -> None:
+        assert fires(kpi_rules.no_baseline, "營業額達500萬元（115年）")
+        assert fires(kpi_rules.no_baseline, "商品銷售額增加10%（2027年）")
+
+    def test_baseline_value_or_reference_year(self) -> None:
+        assert not fires(kpi_rules.no_baseline, GOOD)
+        assert not fires(kpi_rules.no_baseline, "益子燒銷售額較2023年的32億日圓成長一成")
+        assert not fires(kpi_rules.no_baseline, "銷售額較112年成長一成（115年底前）")
+
+    def test_structured_baseline_overrides_text(self) -> None:
+        assert not fires(kpi_rules.no_baseline, {"name": "移居人數達25人", "baseline": 8})
+
+
+class TestUnambitious:
+    def test_maintain_and_worse(self) -> None:
+        assert fires(kpi_rules.unambitious, "農產直銷站年營業額維持800萬元（115年）")
+        assert fires(kpi_rules.unambitious, "青年返鄉留鄉人數115年達150人（112年實績440人）")
+        assert fires(kpi_rules.unambitious, "空店舖數由28間增加至40間（2027年）")
+
+    def test_decrease_is_good_when_lower_is_better(self) -> None:
+        assert not fires(kpi_rules.unambitious, "老街空店舖數由40間減少至28間（2027年）")
+        assert not fires(kpi_rules.unambitious, "耕作放棄地比率由12%降至8%（2027年）")
+        assert not fires(kpi_rules.unambitious, "進駐空店之新開業店家數由0家增至12家（115年底前）")
+
+    def test_increase_with_no_baseline_is_not_judged(self) -> None:
+        assert not fires(kpi_rules.unambitious, "營業額達500萬元（115年）")
+
+
+class TestNoDeadline:
+    def test_missing_year(self) -> None:
+        assert fires(kpi_rules.no_deadline, "經諮詢後實際移居人數由8人提升至25人")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "移居人數達25人（115年底前）",
+            "移住者数を25人に（令和8年度）",
+            "25 households relocate by 2027",
+            GOOD,
+        ],
+    )
+    def test_roc_reiwa_and_ad_years(self, text: str) -> None:
+        assert not fires(kpi_rules.no_deadline, text)
+
+
+class TestExtensions:
+    def test_means_as_goal(self) -> None:
+        assert fires(kpi_rules.means_as_goal, "完成共享工作空間設置2處（115年）")
+        assert not fires(kpi_rules.means_as_goal, {"name": "完成共享工作空間設置2處", "level": "output"})
+
+    def test_vague_wording(self) -> None:
+        assert fires(kpi_rules.vague_wording, "力求吸引約百名遊客")
+        assert not fires(kpi_rules.vague_wording, GOOD)
+
+
+class TestPlanRules:
+    def test_no_outcome(self) -> None:
+        assert plan_fires(plan_rules.no_outcome, "辦理說明會20場", "全鎮觀光人數")
+        assert not plan_fires(plan_rules.no_outcome, "辦理說明會20場", GOOD)
+
+    def test_no_output(self) -> None:
+        assert plan_fires(plan_rules.no_output, GOOD)
+        assert not plan_fires(plan_rules.no_output, GOOD, "辦理說明會20場")
+
+    def test_too_many_kpis(self) -> None:
+        assert plan_fires(plan_rules.too_many_kpis, *[GOOD] * 5)
+        assert not plan_fires(plan_rules.too_many_kpis, *[GOOD] * 4)
+
+    def test_cost_effectiveness(self) -> None:
+        assert plan_fires(plan_rules.cost_effectiveness, GOOD, budget=5_000_000)
+        assert not plan_fires(
+            plan_rules.cost_effectiveness, GOOD, "直銷站營業額由500萬元增至800萬元", budget=5e6
+        )
+        assert not plan_fires(plan_rules.cost_effectiveness, GOOD)  # no budget, nothing to compare
+
+    @pytest.mark.parametrize(
+        ("rule", "present", "absent"),
+        [
+            (plan_rules.factor_self_reliance, "以直銷站營收支應營運", "由公所全額補助辦理"),
+            (plan_rules.factor_public_private, "與在地旅行社公司合作", "由公所獨立辦理"),
+            (plan_rules.factor_cross_region, "與鄰近的光復鄉共同推動", "由本鄉獨立推動"),
+            (plan_rules.factor_cross_policy, "結合農業與長照福祉", "推動觀光行銷"),
+            (plan_rules.factor_lead_body, "由老街再生協會主導", "由公所各課室辦理"),
+            (plan_rules.factor_talent, "培育返鄉青年擔任導覽員", "印製觀光手冊"),
+        ],
+    )
+    def test_driving_factors_from_the_description(self, rule, present: str, absent: str) -> None:
+        assert not plan_fires(rule, GOOD, description=present)
+        assert plan_fires(rule, GOOD, description=absent)
+        assert plan_fires(rule, GOOD)  # no description: no sign of anything
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("移居諮詢件數", "output"),
+        ("經諮詢後實際移居人數", "outcome"),
+        ("空店媒合說明會辦理場次", "output"),
+        ("專案行銷活動入場者數", "outcome"),
+        ("全市觀光人數", "overall"),
+        ("定居人口數", "overall"),
+        ("新開發商品的銷售額", "outcome"),
+        ("商品開發數", "output"),
+        ("観光セミナーの開催回数", "output"),
+    ],
+)
+def test_level_follows_the_example_table(text: str, level: str) -> None:
+    assert classify_level(text).level == level

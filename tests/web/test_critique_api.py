@@ -1,0 +1,120 @@
+"""POST /api/critique per the contract; the CLI gives the same result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import PROJECT_ROOT
+from app.web.app import create_app
+
+PLAN = {
+    "title": "老街空店活化計畫",
+    "category": "街區營造",
+    "description": "鎮公所與老街商圈協會合作，活化老街空店舖，媒合返鄉青年進駐開店並提供經營培訓；結合觀光導覽。",
+    "budget": 5000000,
+    "kpis": [
+        "老街空店舖數由40間減少至28間（2027年）",
+        "老街居民生活滿意度提升",
+        "全鎮觀光人數成長10%",
+        {
+            "name": "經諮詢後實際移居人數",
+            "level": "outcome",
+            "baseline": 8,
+            "target": 25,
+            "unit": "人",
+            "deadline": "2027",
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def client(real_settings, real_kb):
+    with TestClient(create_app(real_settings, kb=real_kb)) as test_client:
+        yield test_client
+
+
+def test_critique_shape_findings_and_evidence(client) -> None:
+    response = client.post("/api/critique", json=PLAN)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["title"] == PLAN["title"]
+    first, satisfaction, whole_town, declared = body["kpis"]
+    assert first["findings"] == []
+    expected = {"baseline": 40, "target": 28, "unit": "間", "deadline": "2027", "direction": "decrease"}
+    assert {k: first["parsed"][k] for k in expected} == expected
+    codes = {f["code"] for f in satisfaction["findings"]}
+    assert {"subjective", "not_quantified", "no_deadline"} <= codes
+    finding = next(f for f in satisfaction["findings"] if f["code"] == "subjective")
+    assert finding["severity"] == "error" and finding["suggestion"] and finding["message"]
+    assert finding["evidence"] and finding["evidence"][0]["doc_id"].startswith("gl-")
+    assert "indirect" in {f["code"] for f in whole_town["findings"]}
+    assert declared["level"] == "outcome" and declared["level_source"] == "declared"
+    assert declared["findings"] == []
+    plan_codes = {f["code"] for f in body["plan_findings"]}
+    assert "cost_effectiveness" in plan_codes and "no_output" in plan_codes
+    assert body["comparable_cases"] and all(c["kpis"] for c in body["comparable_cases"])
+    assert body["comparable_cases"][0]["category"] == "街區營造"
+
+
+def test_critique_is_deterministic(client) -> None:
+    assert client.post("/api/critique", json=PLAN).json() == client.post("/api/critique", json=PLAN).json()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "x", "kpis": "銷售額成長"}, "kpis"),
+        ({"title": "x", "kpis": [42]}, "kpis.0"),
+        ({"title": "x", "kpis": []}, "kpis"),
+        ({"title": "x"}, "kpis"),
+        ({"title": "x", "kpis": ["  "]}, "kpis"),
+        ({"title": "x", "kpis": [{"name": "銷售額", "target": 1e300}]}, "target"),
+        ({"title": "x", "kpis": [{"name": "銷售額", "level": "impact"}]}, "level"),
+        ({"title": "x", "kpis": ["a"], "budget": -5}, "budget"),
+        ({"title": "x", "kpis": ["a"], "category": "旅遊"}, "category"),
+        ({"title": "x", "kpis": ["銷售額"] * 10_000}, "kpis"),
+    ],
+)
+def test_bad_plans_get_4xx_naming_the_field(client, body, field) -> None:
+    response = client.post("/api/critique", json=body)
+    assert response.status_code in (413, 422)
+    if response.status_code == 422:
+        assert field in response.json()["error"]
+
+
+def test_huge_body_is_413(client) -> None:
+    body = {"title": "x", "kpis": ["地方創生" * 100] * 2000}
+    assert client.post("/api/critique", json=body).status_code == 413
+
+
+def test_cli_gives_the_same_result_as_the_api(client, real_settings, tmp_path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(PLAN, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "SOSEI_DATA_DIR": str(real_settings.data_dir), "HF_HUB_OFFLINE": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "critique", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == client.post("/api/critique", json=PLAN).json()
+    stdin = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "critique", "--json", "-"],
+        input=json.dumps(PLAN),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert json.loads(stdin.stdout) == json.loads(run.stdout)
