@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,14 @@ class Settings(BaseSettings):
         0.6, ge=0, le=1, description="Fusion weight of the seed article's passages relative to curated files"
     )
     max_chunks_per_doc: int = Field(2, ge=1, description="Diversity cap per document in one result list")
+
+    # Optional LLM (answers are extractive and critique is rule-based without one)
+    llm: Literal["none", "openai", "ollama"] = Field("none", description="Which chat model provider to use")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint or Ollama URL")
+    llm_model: str = Field("gpt-4o-mini", description="Model name at that endpoint")
+    llm_api_key: SecretStr | None = Field(None, description="API key, if the endpoint needs one")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before falling back to extractive output")
+    llm_temperature: float = Field(0.2, ge=0, le=2)
 
     # Web server (HOST / PORT are honoured without the prefix, as `make run` documents)
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("SOSEI_HOST", "HOST"))

@@ -106,6 +106,7 @@ def critique(
     file: Annotated[str, typer.Argument(help="Plan as .json, .yaml/.yml, or - for JSON on stdin")],
     fmt: Annotated[str, typer.Option("--format", help="md | json | html")] = "md",
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Add LLM explanations (needs SOSEI_LLM)")] = False,
 ) -> None:
     """Critique a draft plan's KPIs against the guideline rules (deterministic, with evidence)."""
     from app.kpi.plan_input import PlanInputError, format_for, parse_plan
@@ -126,7 +127,8 @@ def critique(
         request = parse_plan(text, kind)
     except (PlanInputError, UnicodeDecodeError) as exc:
         raise BadInput(f"{file}: {exc}") from exc
-    result = critique_service().critique(request)
+    service = critique_service()
+    result = service.critique_explained(request) if explain else service.critique(request)
     if output == "json":
         emit_json(result)
     elif output == "html":
@@ -136,12 +138,13 @@ def critique(
 
 
 def critique_service():  # -> CritiqueService
+    from app.assistant.llm import build_chat_model
     from app.kpi.service import CritiqueService
 
     kb = knowledge_base()
     if kb.is_empty():
         kb.ingest()
-    return CritiqueService(kb)
+    return CritiqueService(kb, chat_model=build_chat_model(kb.settings))
 
 
 @cli.command()

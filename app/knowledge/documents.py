@@ -27,6 +27,12 @@ FACTORS: dict[str, str] = {
 }
 Factor = Literal["self_reliance", "public_private", "cross_region", "cross_policy", "lead_body", "talent"]
 
+# 產官學金勞言 (+ 社 for NPOs and community groups): who takes part, as the research notes classify actors.
+SECTORS: tuple[str, ...] = ("產", "官", "學", "金", "勞", "言", "社")
+Sector = Literal["產", "官", "學", "金", "勞", "言", "社"]
+CONTEXTS: tuple[str, ...] = ("災後重建", "原住民族", "離島", "產業轉型", "人口減少", "高齡化", "農村", "山村", "漁村")
+Context = Literal["災後重建", "原住民族", "離島", "產業轉型", "人口減少", "高齡化", "農村", "山村", "漁村"]
+
 UPLOAD_SUFFIXES = (".md", ".txt", ".pdf", ".docx")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
 _ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -55,6 +61,17 @@ class KpiEntry(BaseModel):
     note: str | None = None
 
 
+class Fact(BaseModel):
+    """A figure reported about a case (visitors, funding split, youth returned), with its year and source."""
+
+    model_config = ConfigDict(extra="forbid")
+    what: str = Field(min_length=1)
+    value: float | int | str
+    unit: str | None = None
+    year: int | str | None = None
+    source: str | None = None
+
+
 class Document(BaseModel):
     """One corpus item. Front-matter fields plus the Markdown body."""
 
@@ -74,10 +91,11 @@ class Document(BaseModel):
     kpis: list[KpiEntry] = Field(default_factory=list)
     kpi_published: Literal["yes", "partial", "no"] = "yes"
     project: str | None = None
-    # Optional case facets (issue 5): funding scheme, special context, actor sectors.
+    # Optional case facets: funding scheme, special context, actor sectors, reported figures.
     funding: list[str] = Field(default_factory=list)
-    context: list[str] = Field(default_factory=list)
-    facts: list[dict[str, Any]] = Field(default_factory=list)
+    context: list[Context] = Field(default_factory=list)
+    sectors: list[Sector] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
     # guidelines
     topic: Literal["factor", "kpi_rule", "pdca", "kpi_examples", "background", "programme"] | None = None
     rules: list[str] = Field(default_factory=list)

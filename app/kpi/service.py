@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from langchain_core.language_models import BaseChatModel
+
 from app.assistant.cases import CaseLibrary
 from app.knowledge.service import KnowledgeBase
 from app.kpi.context import build_plan
 from app.kpi.evidence import EvidenceFinder
+from app.kpi.explain import explain_findings
 from app.kpi.rules import KPI_RULES, PLAN_RULES, Rule
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse, CritiqueSummary, Finding, KpiResult
 
@@ -19,10 +22,18 @@ COMPARABLE_CASES = 3
 
 
 class CritiqueService:
-    def __init__(self, kb: KnowledgeBase, cases: CaseLibrary | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, cases: CaseLibrary | None = None, chat_model: BaseChatModel | None = None
+    ) -> None:
         self.kb = kb
         self.cases = cases or CaseLibrary(kb)
         self.evidence = EvidenceFinder(kb)
+        self.chat_model = chat_model
+
+    def critique_explained(self, request: CritiqueRequest) -> CritiqueResponse:
+        """The rule result plus LLM explanations when an LLM is configured; otherwise the rule result."""
+        result = self.critique(request)
+        return explain_findings(result, self.chat_model) if self.chat_model is not None else result
 
     def _finding(self, rule: Rule, message: str, suggestion: str) -> Finding:
         return Finding(

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.assistant.llm import build_chat_model
 from app.config import Settings, get_settings
 from app.knowledge.service import KnowledgeBase
 from app.kpi.service import CritiqueService
@@ -28,7 +29,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
             knowledge.ingest(show_progress=False)
         knowledge.retriever.embedder  # noqa: B018 - load the model and BM25 before the first request
         app.state.kb = knowledge
-        app.state.critique = CritiqueService(knowledge)
+        app.state.critique = CritiqueService(knowledge, chat_model=build_chat_model(settings))
         yield
 
     app = FastAPI(

@@ -118,3 +118,20 @@ def test_cli_gives_the_same_result_as_the_api(client, real_settings, tmp_path) -
         timeout=300,
     )
     assert json.loads(stdin.stdout) == json.loads(run.stdout)
+
+
+def test_explain_adds_llm_wording_without_changing_findings(client) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    plain = client.post("/api/critique", json=PLAN).json()
+    service = client.app.state.critique
+    service.chat_model = FakeListChatModel(responses=['{"k1-0": "滿意度是感受，無法客觀驗證。"}'])
+    try:
+        explained = client.post("/api/critique?explain=true", json=PLAN).json()
+    finally:
+        service.chat_model = None
+    assert explained["kpis"][1]["findings"][0]["explanation"] == "滿意度是感受，無法客觀驗證。"
+    explained["kpis"][1]["findings"][0]["explanation"] = None
+    assert explained == plain
+    # without an LLM, explain=true returns the rule result as it is
+    assert client.post("/api/critique?explain=true", json=PLAN).json() == plain

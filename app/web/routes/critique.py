@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse
 
@@ -6,6 +6,13 @@ router = APIRouter(prefix="/api", tags=["kpi"])
 
 
 @router.post("/critique", response_model=CritiqueResponse)
-def critique(body: CritiqueRequest, request: Request) -> CritiqueResponse:
-    """KPI-by-KPI critique of a draft plan against the guideline rules, with evidence and rewrites."""
-    return request.app.state.critique.critique(body)
+def critique(
+    body: CritiqueRequest,
+    request: Request,
+    explain: bool = Query(False, description="Add LLM explanations (when an LLM is configured)"),
+) -> CritiqueResponse:
+    """KPI-by-KPI critique of a draft plan against the guideline rules, with evidence and rewrites.
+
+    Findings are deterministic; `explain=true` only fills each finding's `explanation`."""
+    service = request.app.state.critique
+    return service.critique_explained(body) if explain else service.critique(body)
