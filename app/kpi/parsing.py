@@ -168,7 +168,9 @@ _TRAIL = _end(
     "約 约 共 累計 累積 目標值? 目标值? 基準值? 現況 目前 於 于 將 将 並 并 使",
     r"\b(?:from|to|by|of|the|and|in|at|for|per|with|than|about|around|target|goal)",
 )
-_DATED_GAP = re.compile(r"\s*(?:實績|实绩|実績|為|为|的|之|の|:|：|時|时)?\s*")
+_DATED_GAP = re.compile(r"\s*[(（]?\s*(?:實績|实绩|実績|為|为|的|之|の|:|：|時|时)?\s*")
+# "over 2023" is a filler before an amount (over 500 people) but a reference point before a year.
+_DATE_BASE_RAW = re.compile(r"\b(?:over|than)\s*$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;，；、。]")
 _NEXT_CHAR = re.compile(r"\s*(.?)", re.DOTALL)
 _MEASURE_HINT = re.compile(
@@ -332,6 +334,7 @@ def _date_roles(sc: _Scan) -> None:
             it.role = "start"
         elif (
             _BASE_PRE.search(sc.pre[i])
+            or _DATE_BASE_RAW.search(sc.norm[sc.gaps[i][0] : sc.gaps[i][1]])
             or _BASE_POST.match(post)
             or (later and (_WEAK_BASE_POST.match(post) or (nxt and nxt.kind != "date" and not post.strip())))
         ):
@@ -440,7 +443,7 @@ def parse_kpi(text: str) -> ParsedKpi:
     after_base = [t for t in targets if baseline and t.start > baseline.start]
     target = after_base[0] if after_base else (targets[-1] if targets else None)
     unparsed.extend((it.start, it.end) for it in targets if it is not target)
-    loose = [it for it in items if it.kind == "value" and not it.role]
+    loose = [it for it in items if it.kind == "value" and not it.role and it is not baseline]
     if target is None and loose and not (rel and loose[-1].start < rel.start):
         target = loose.pop()
     if baseline is None and loose and (target is None or loose[-1].start < target.start):

@@ -282,3 +282,13 @@ def test_a_ten_kpi_plan_parses_well_under_10_ms() -> None:
             parse_kpi(text)
         best = min(best, time.perf_counter() - start)
     assert best < 0.010
+
+
+def test_value_dated_by_the_baseline_year_is_the_baseline() -> None:
+    kpi = parse_kpi("青年返鄉留鄉人數115年達150人（112年實績440人）")
+    assert (kpi.baseline, kpi.baseline_year, kpi.target, kpi.deadline) == (440, "2023", 150, "2026")
+    assert kpi.unparsed == []
+    en = parse_kpi("revenue grows 20% over 2023 (NT$3.2 million) by 2027")
+    assert (en.baseline, en.baseline_year, en.target, en.unit) == (3_200_000, "2023", 3_840_000, "元")
+    ja = parse_kpi("野焼き放棄地面積を令和5年の120haから令和8年に90haへ縮小する")
+    assert (ja.baseline, ja.target, ja.unit, ja.direction) == (120, 90, "ha", "decrease")
