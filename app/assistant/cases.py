@@ -5,10 +5,54 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 
-from app.knowledge.documents import FACTORS, Document, load_corpus
+from pydantic import BaseModel, Field
+
+from app.knowledge.documents import FACTORS, Document, Fact, KpiEntry, Source, load_corpus
 from app.knowledge.schemas import SearchFilters, SearchMode
 from app.knowledge.service import KnowledgeBase
 from app.kpi.schemas import CaseKpi, ComparableCase
+
+
+class CaseSummary(BaseModel):
+    case_id: str
+    title: str
+    place: str
+    country: str
+    category: str
+    factors: list[str]
+    project: str | None = None
+    kpi_published: str = "yes"
+    kpis: list[KpiEntry] = Field(default_factory=list)
+
+
+class CaseDetail(CaseSummary):
+    actors: list[str] = Field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list)
+    funding: list[str] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    body: str = Field(description="Markdown")
+
+
+class CaseList(BaseModel):
+    total: int
+    cases: list[CaseSummary]
+
+
+def summary(case: Document) -> CaseSummary:
+    return CaseSummary(
+        case_id=case.id, title=case.title, place=case.place or "", country=case.country or "",
+        category=case.category or "", factors=list(case.factors), project=case.project,
+        kpi_published=case.kpi_published, kpis=list(case.kpis),
+    )
+
+
+def detail(case: Document) -> CaseDetail:
+    return CaseDetail(
+        **summary(case).model_dump(), actors=case.actors, sectors=list(case.sectors), funding=case.funding,
+        context=list(case.context), facts=case.facts, sources=case.sources, body=case.body,
+    )
 
 
 class CaseLibrary:
@@ -73,6 +117,29 @@ class CaseLibrary:
         factors = "、".join(FACTORS[f] for f in case.factors)
         reasons.append(f"驅動要素：{factors}")
         return "；".join(reasons)
+
+    def list(
+        self,
+        category: str | None = None,
+        factor: str | None = None,
+        country: str | None = None,
+        q: str | None = None,
+    ) -> CaseList:
+        """Cases filtered by category, driving factor, country and a plain-text substring, sorted by id."""
+        needle = (q or "").strip().lower()
+        found = [
+            summary(c)
+            for _, c in sorted(self.cases.items())
+            if (not category or c.category == category)
+            and (not factor or factor in c.factors)
+            and (not country or c.country == country)
+            and (not needle or needle in f"{c.title} {c.place} {c.project or ''} {c.body}".lower())
+        ]
+        return CaseList(total=len(found), cases=found)
+
+    def get(self, case_id: str) -> CaseDetail | None:
+        case = self.cases.get(case_id)
+        return detail(case) if case else None
 
     def by_category(self) -> dict[str, list[Document]]:
         grouped: dict[str, list[Document]] = defaultdict(list)

@@ -19,7 +19,7 @@ from app.knowledge.embeddings import EmbeddingError
 
 cli = typer.Typer(
     name="sosei",
-    help="sosei — 地方創生 knowledge base: ingest, search, critique, eval, serve.",
+    help="sosei — 地方創生 knowledge base: ingest, search, ask, similar, critique, eval, serve.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -99,6 +99,68 @@ def search(
     for n, hit in enumerate(response.hits, 1):
         typer.echo(f"[{n}] {hit.title}  ({hit.doc_id}, score {hit.score:.2f})")
         typer.echo("    " + hit.text.replace("\n", "\n    "))
+
+
+@cli.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in Chinese, Japanese or English")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ask shape as JSON")] = False,
+    lang: Annotated[str, typer.Option(help="zh-TW | en (language of messages)")] = "zh-TW",
+) -> None:
+    """One answer with citations (extractive, or generated when SOSEI_LLM is set)."""
+    from app.assistant.answers import AnswerService
+    from app.assistant.llm import build_chat_model
+    from app.assistant.schemas import AskRequest
+
+    try:
+        request = AskRequest(question=question, lang=lang)
+    except ValidationError as exc:
+        raise BadInput(validation_message(exc)) from exc
+    kb = knowledge_base()
+    if kb.is_empty():
+        kb.ingest()
+    response = AnswerService(kb, chat_model=build_chat_model(kb.settings)).ask(request)
+    if as_json:
+        emit_json(response)
+        return
+    if response.notice:
+        typer.echo(f"({response.notice})")
+    typer.echo(response.answer)
+    for c in response.citations:
+        typer.echo(f"  [{c.n}] {c.title} ({c.doc_id})")
+
+
+@cli.command()
+def similar(
+    text: Annotated[str, typer.Argument(help="A plan description or question")],
+    k: Annotated[int, typer.Option("--k", "-k", help="Number of cases")] = 5,
+    category: Annotated[str | None, typer.Option(help="Keep to one category")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the similar shape as JSON")] = False,
+) -> None:
+    """Comparable cases with their KPI sets."""
+    from app.assistant.cases import CaseLibrary
+    from app.assistant.schemas import SimilarRequest, SimilarResponse
+
+    try:
+        request = SimilarRequest(text=text, k=k, category=category)
+        if category is not None:
+            from app.knowledge.schemas import SearchFilters
+
+            SearchFilters(category=category)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise BadInput(validation_message(exc)) from exc
+    kb = knowledge_base()
+    if kb.is_empty():
+        kb.ingest()
+    cases = CaseLibrary(kb).similar(request.text, request.k, category=request.category)
+    if as_json:
+        emit_json(SimilarResponse(query=request.text, cases=cases))
+        return
+    for case in cases:
+        typer.echo(f"{case.title}（{case.place}, {case.case_id}, score {case.score:.2f}）")
+        typer.echo(f"  {case.why}")
+        for kpi in case.kpis:
+            typer.echo(f"  - [{kpi.level}] {kpi.name}")
 
 
 @cli.command()

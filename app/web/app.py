@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.assistant.answers import AnswerService
+from app.assistant.cases import CaseLibrary
+from app.assistant.feedback import FeedbackStore
 from app.assistant.llm import build_chat_model
 from app.config import Settings, get_settings
 from app.knowledge.service import KnowledgeBase
 from app.kpi.service import CritiqueService
 from app.web.errors import BodySizeLimit, install_error_handlers
-from app.web.routes import critique, health, search
+from app.web.routes import assistant, critique, health, search
 
 logger = logging.getLogger("sosei.web")
 
@@ -28,8 +31,12 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
             logger.info("index is empty: indexing %s first", settings.corpus_dir)
             knowledge.ingest(show_progress=False)
         knowledge.retriever.embedder  # noqa: B018 - load the model and BM25 before the first request
+        chat_model = build_chat_model(settings)
         app.state.kb = knowledge
-        app.state.critique = CritiqueService(knowledge, chat_model=build_chat_model(settings))
+        app.state.cases = CaseLibrary(knowledge)
+        app.state.critique = CritiqueService(knowledge, cases=app.state.cases, chat_model=chat_model)
+        app.state.answers = AnswerService(knowledge, chat_model=chat_model)
+        app.state.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
         yield
 
     app = FastAPI(
@@ -43,4 +50,5 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(critique.router)
+    app.include_router(assistant.router)
     return app

@@ -1,0 +1,304 @@
+"""The answering service behind /api/ask, /api/chat, `sosei ask` and the chat page.
+
+Retrieve (hybrid) → decide whether the knowledge base supports an answer → answer:
+- without an LLM (default), extractively: the most relevant sentences of the top passages, each followed by
+  its citation number;
+- with an LLM, generated from the retrieved passages only; citation numbers are validated, and any LLM
+  failure falls back to the extractive answer with a visible notice.
+Passages are data, never instructions: they reach an LLM only inside a delimited data block.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from app.assistant.llm import load_prompt
+from app.assistant.schemas import AskRequest, AskResponse, Citation
+from app.knowledge.chunking import split_sentences
+from app.knowledge.lexical import tokenize
+from app.knowledge.schemas import SearchHit
+from app.knowledge.service import KnowledgeBase
+
+PASSAGES = 6  # retrieved for an answer
+ANSWER_PASSAGES = 4  # the ones sentences are drawn from
+MAX_SENTENCES = 4
+MAX_ANSWER_CHARS = 320
+_CITATION = re.compile(r"\[(\d{1,2})\]")
+_MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
+_FOLLOW_UP = re.compile(
+    r"(這個|那個|這些|那些|它們?|他們|其中|上述|前面|該案|此案|那麼|それ|その|これ"
+    r"|\bit\b|\bthey\b|\bthat\b|\bthose\b|\bthis\b)",
+    re.I,
+)
+
+MESSAGES = {
+    "zh-TW": {
+        "refusal": (
+            "抱歉，sosei 的知識庫裡沒有足以回答這個問題的資料。sosei 涵蓋日本地方創生交付金的 KPI 規則與 PDCA、"
+            "六大驅動要素、日本與台灣的地方創生案例，以及台灣地方創生政策。可以試著問：「移居計畫的 KPI 該怎麼訂？」"
+        ),
+        "fallback": "LLM 沒有回應，以下改為從資料中摘錄的答案。",
+    },
+    "en": {
+        "refusal": (
+            "Sorry, sosei's knowledge base holds nothing that supports an answer to this question. sosei covers "
+            "the KPI rules and PDCA of Japan's regional revitalisation grant, the six driving factors, Japanese "
+            "and Taiwanese cases, and Taiwan's 地方創生 programme. Try: \"How should a relocation project set KPIs?\""
+        ),
+        "fallback": "The LLM did not respond; this answer is extracted from the sources instead.",
+    },
+}
+
+
+@dataclass
+class Draft:
+    """An answer before it is wrapped in the response model."""
+
+    text: str
+    citations: list[Citation]
+
+
+_DOC_REF = re.compile(r"\s*[（(]`?(?:jp|tw|gl|article)-[a-z0-9-]+`?[）)]")
+_LABEL_ONLY = re.compile(r"[:：]$")
+
+
+def _clean(sentence: str) -> str | None:
+    """A sentence fit to quote, or None: no table headers, bare labels or internal document ids."""
+    sentence = _MARKDOWN_LEAD.sub("", sentence.strip())
+    if sentence.startswith("|"):  # a table row: keep its cells as a phrase, drop header rows
+        cells = [c.strip() for c in sentence.strip("|").split("|") if c.strip()]
+        if len(cells) < 2 or all(len(c) <= 6 for c in cells):
+            return None
+        sentence = "，".join(cells)
+    sentence = _DOC_REF.sub("", sentence.replace("**", "")).strip()
+    if len(sentence) < 10 or _LABEL_ONLY.search(sentence):
+        return None
+    return sentence
+
+
+def _bigrams(text: str) -> set[str]:
+    return set(tokenize(text))
+
+
+class AnswerService:
+    def __init__(self, kb: KnowledgeBase, chat_model: BaseChatModel | None = None) -> None:
+        self.kb = kb
+        self.chat_model = chat_model
+
+    # --- retrieval and support ---------------------------------------------------------------------------
+    def search_query(self, request: AskRequest) -> str:
+        """A standalone query: the LLM rewrites follow-ups when configured; otherwise a short follow-up
+        question borrows the previous question's words."""
+        previous = [t.content for t in request.history if t.role == "user"]
+        if not previous:
+            return request.question
+        if self.chat_model is not None:
+            rewritten = self._condense(request)
+            if rewritten:
+                return rewritten
+        if len(request.question) <= 30 or _FOLLOW_UP.search(request.question):
+            return f"{previous[-1]} {request.question}"
+        return request.question
+
+    def _condense(self, request: AskRequest) -> str | None:
+        history = "\n".join(f"{t.role}: {t.content[:500]}" for t in request.history[-6:])
+        try:
+            reply = self.chat_model.invoke(  # type: ignore[union-attr]
+                [
+                    SystemMessage(load_prompt("condense_question")),
+                    HumanMessage(f"<history>\n{history}\n</history>\n<question>{request.question}</question>"),
+                ]
+            )
+        except Exception:
+            return None
+        text = str(reply.content).strip().splitlines()[0] if str(reply.content).strip() else ""
+        return text[:500] or None
+
+    def retrieve(self, query: str) -> list[SearchHit]:
+        return self.kb.retriever.search(query, PASSAGES)
+
+    def supported(self, query: str, hits: list[SearchHit]) -> bool:
+        """Whether the best passage is close enough to the question (calibrated in eval/)."""
+        if not hits:
+            return False
+        s = self.kb.settings
+        script = query_script(query)
+        threshold = {"zh": s.answer_min_dense_zh, "ja": s.answer_min_dense_ja, "en": s.answer_min_dense_en}[script]
+        best_dense = max((h.dense_score or 0.0) for h in hits)
+        if best_dense >= threshold:
+            return True
+        best_lexical = max((h.lexical_score or 0.0) for h in hits)
+        return (
+            script == "en"
+            and best_dense >= threshold - s.answer_rescue_margin_en
+            and best_lexical >= s.answer_min_lexical_en
+        )
+
+    # --- extractive ---------------------------------------------------------------------------------------
+    def extractive(self, question: str, hits: list[SearchHit]) -> Draft:
+        """The most relevant sentences across the top passages, deduplicated, in reading order, cited.
+
+        A sentence scores by its meaning (cosine to the question, which also works across languages) and
+        its shared rare words (BM25 idf of shared bigrams); passage rank and early position break ties."""
+        idf = self.kb.retriever.bm25.idf
+        query = _bigrams(question)
+        found: list[tuple[int, int, str, bool]] = []
+        for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
+            for position, raw in enumerate(split_sentences(hit.text)):
+                sentence = _clean(raw)
+                if sentence:
+                    found.append((rank, position, sentence, raw.lstrip().startswith("|")))
+        if not found:
+            return Draft("", [])
+        embedder = self.kb.retriever.embedder
+        vectors = embedder.embed_passages([s for _, _, s, _ in found])
+        question_vector = embedder.embed_queries([question])[0]
+        meaning = vectors @ question_vector
+        candidates: list[tuple[float, int, int, str]] = []
+        for (rank, position, sentence, table_row), cosine in zip(found, meaning, strict=True):
+            tokens = _bigrams(sentence)
+            overlap = sum(idf.get(t, 0.0) for t in query & tokens) / math.sqrt(max(len(tokens), 4))
+            score = 20 * (float(cosine) - 0.75) + overlap + 0.3 / (rank + 1) - 0.02 * position
+            score -= 1.5 if table_row else 0.0  # a table row reads poorly as prose: only when clearly best
+            candidates.append((score, rank, position, sentence))
+        chosen: list[tuple[int, int, str]] = []
+        seen: list[set[str]] = []
+        size = 0
+        for _score, rank, position, sentence in sorted(candidates, key=lambda c: -c[0]):
+            tokens = _bigrams(sentence)
+            if any(len(tokens & other) / max(min(len(tokens), len(other)), 1) > 0.6 for other in seen):
+                continue  # near-duplicate of a sentence already chosen
+            if chosen and size + len(sentence) > MAX_ANSWER_CHARS:
+                continue
+            chosen.append((rank, position, sentence))
+            seen.append(tokens)
+            size += len(sentence)
+            if len(chosen) == MAX_SENTENCES:
+                break
+        chosen.sort()
+        numbers: dict[int, int] = {}
+        parts = []
+        for rank, _, sentence in chosen:
+            n = numbers.setdefault(rank, len(numbers) + 1)
+            parts.append(f"{sentence}[{n}]")
+        citations = [self._citation(n, hits[rank]) for rank, n in numbers.items()]
+        return Draft("".join(parts), citations)
+
+    @staticmethod
+    def _citation(n: int, hit: SearchHit) -> Citation:
+        return Citation(
+            n=n, chunk_id=hit.chunk_id, doc_id=hit.doc_id, title=hit.title, text=hit.text, kind=hit.kind,
+            heading=str(hit.metadata.get("heading", "")),
+        )
+
+    # --- LLM ----------------------------------------------------------------------------------------------
+    def llm_messages(self, request: AskRequest, hits: list[SearchHit]) -> list[BaseMessage]:
+        passages = "\n".join(
+            f'<passage n="{n}" title="{_attr(h.title)}">\n{_data(h.text)}\n</passage>'
+            for n, h in enumerate(hits, 1)
+        )
+        history: list[BaseMessage] = [
+            HumanMessage(t.content) if t.role == "user" else AIMessage(t.content) for t in request.history[-6:]
+        ]
+        language = "Traditional Chinese (zh-TW)" if request.lang == "zh-TW" else "English"
+        return [
+            SystemMessage(load_prompt("answer_system").replace("{language}", language)),
+            *history,
+            HumanMessage(f"<passages>\n{passages}\n</passages>\n\n<question>{_data(request.question)}</question>"),
+        ]
+
+    @staticmethod
+    def validate_citations(text: str, hits: list[SearchHit]) -> tuple[str, list[Citation]]:
+        """Drop [n] that match no passage; list the passages actually cited, in their order."""
+        valid = set(range(1, len(hits) + 1))
+        cleaned = _CITATION.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", text)
+        used = sorted({int(n) for n in _CITATION.findall(cleaned)})
+        return cleaned.strip(), [AnswerService._citation(n, hits[n - 1]) for n in used]
+
+    # --- the public operations ----------------------------------------------------------------------------
+    def ask(self, request: AskRequest) -> AskResponse:
+        """One complete answer (the streaming path produces the same events in pieces)."""
+        final: AskResponse | None = None
+        for event, data in self.stream(request):
+            if event == "done":
+                final = data  # type: ignore[assignment]
+        assert final is not None
+        return final
+
+    def stream(self, request: AskRequest) -> Iterator[tuple[str, object]]:
+        """Events: ("meta", {...}), ("token", text)…, ("citations", [...]), ("done", AskResponse)."""
+        messages = MESSAGES[request.lang]
+        query = self.search_query(request)
+        hits = self.retrieve(query)
+        mode = "llm" if self.chat_model is not None else "extractive"
+        if not self.supported(query, hits):
+            response = AskResponse(
+                question=request.question, answer=messages["refusal"], refused=True, mode=mode, citations=[],
+                search_query=query,
+            )
+            yield "meta", {"mode": mode, "refused": True, "search_query": query}
+            yield "token", response.answer
+            yield "citations", []
+            yield "done", response
+            return
+        yield "meta", {"mode": mode, "refused": False, "search_query": query}
+        notice = None
+        if self.chat_model is not None:
+            streamed: list[str] = []
+            try:
+                for chunk in self.chat_model.stream(self.llm_messages(request, hits)):
+                    piece = chunk.content if isinstance(chunk.content, str) else ""
+                    if piece:
+                        streamed.append(piece)
+                        yield "token", piece
+                text, citations = self.validate_citations("".join(streamed), hits)
+                if not text:
+                    raise ValueError("empty answer")
+                response = AskResponse(
+                    question=request.question, answer=text, refused=False, mode="llm", citations=citations,
+                    search_query=query,
+                )
+                yield "citations", [c.model_dump() for c in citations]
+                yield "done", response
+                return
+            except Exception:
+                notice = messages["fallback"]
+                yield "notice", notice
+                if streamed:
+                    yield "reset", ""  # the client discards the partial LLM text
+        draft = self.extractive(query, hits)
+        for sentence in re.findall(r".+?\[\d+\]", draft.text) or [draft.text]:
+            yield "token", sentence
+        response = AskResponse(
+            question=request.question, answer=draft.text, refused=False, mode="extractive",
+            citations=draft.citations, notice=notice, search_query=query,
+        )
+        yield "citations", [c.model_dump() for c in draft.citations]
+        yield "done", response
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def query_script(text: str) -> str:
+    """zh, ja or en: which similarity scale a query is on."""
+    if _KANA.search(text):
+        return "ja"
+    letters = sum(ch.isalpha() for ch in text)
+    return "zh" if letters and len(_HAN.findall(text)) / letters >= 0.3 else "en"
+
+
+def _data(text: str) -> str:
+    """Passage text is data: neutralise anything that could close or open the delimiting tags."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def _attr(text: str) -> str:
+    return _data(text).replace('"', "'")

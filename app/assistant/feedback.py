@@ -1,0 +1,54 @@
+"""👍/👎 feedback, stored in SQLite in the data directory with the question, answer and citations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.assistant.schemas import FeedbackRequest
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    citations TEXT NOT NULL,
+    comment TEXT,
+    mode TEXT
+)
+"""
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")  # a crash never loses a committed row
+            db.execute(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10)
+
+    def add(self, item: FeedbackRequest) -> int:
+        citations = json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False)
+        with self._lock, self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO feedback (created_at, question, answer, rating, citations, comment, mode) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (datetime.now(UTC).isoformat(), item.question, item.answer, item.rating, citations,
+                 item.comment, item.mode),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def all(self) -> list[dict]:
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute("SELECT * FROM feedback ORDER BY id").fetchall()
+        return [dict(row) | {"citations": json.loads(row["citations"])} for row in rows]
