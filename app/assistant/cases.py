@@ -42,16 +42,28 @@ class CaseList(BaseModel):
 
 def summary(case: Document) -> CaseSummary:
     return CaseSummary(
-        case_id=case.id, title=case.title, place=case.place or "", country=case.country or "",
-        category=case.category or "", factors=list(case.factors), project=case.project,
-        kpi_published=case.kpi_published, kpis=list(case.kpis),
+        case_id=case.id,
+        title=case.title,
+        place=case.place or "",
+        country=case.country or "",
+        category=case.category or "",
+        factors=list(case.factors),
+        project=case.project,
+        kpi_published=case.kpi_published,
+        kpis=list(case.kpis),
     )
 
 
 def detail(case: Document) -> CaseDetail:
     return CaseDetail(
-        **summary(case).model_dump(), actors=case.actors, sectors=list(case.sectors), funding=case.funding,
-        context=list(case.context), facts=case.facts, sources=case.sources, body=case.body,
+        **summary(case).model_dump(),
+        actors=case.actors,
+        sectors=list(case.sectors),
+        funding=case.funding,
+        context=list(case.context),
+        facts=case.facts,
+        sources=case.sources,
+        body=case.body,
     )
 
 
@@ -84,14 +96,24 @@ class CaseLibrary:
         category: str | None = None,
         mode: SearchMode = "hybrid",
         exclude: str | None = None,
+        require_kpis: bool = False,
     ) -> list[ComparableCase]:
-        """Cases ranked by their best passage's match to `text`; `category` keeps to one category."""
+        """Cases ranked by their best passage's match to `text`; `category` keeps to one category;
+        `require_kpis` keeps to cases that publish KPIs (a critique shows what good KPIs looked like)."""
         filters = SearchFilters(kind="case", category=category)  # type: ignore[arg-type]
         hits = self.kb.retriever.search(text, k=50, filters=filters, mode=mode) if text.strip() else []
         best: dict[str, float] = {}
         passage: dict[str, str] = {}
+
+        def eligible(case_id: str) -> bool:
+            return (
+                case_id in self.cases
+                and case_id != exclude
+                and (not require_kpis or bool(self.cases[case_id].kpis))
+            )
+
         for hit in hits:
-            if hit.doc_id in self.cases and hit.doc_id != exclude and hit.doc_id not in best:
+            if eligible(hit.doc_id) and hit.doc_id not in best:
                 best[hit.doc_id] = hit.score
                 passage[hit.doc_id] = hit.metadata.get("heading", "")
         ranked = sorted(best.items(), key=lambda item: -item[1])

@@ -74,7 +74,9 @@ class CritiqueService:
             if (verdict := rule.check(plan)) is not None
         ]
         query = " ".join([request.title, request.description, *(k.text for k in plan.kpis)])
-        comparable = self.cases.similar(query, COMPARABLE_CASES, category=request.category, mode="lexical")
+        comparable = self.cases.similar(
+            query, COMPARABLE_CASES, category=request.category, mode="lexical", require_kpis=True
+        )
         severities = Counter(f.severity for r in results for f in r.findings)
         severities.update(f.severity for f in plan_findings)
         return CritiqueResponse(
