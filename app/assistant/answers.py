@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -29,6 +31,7 @@ PASSAGES = 6  # retrieved for an answer
 ANSWER_PASSAGES = 4  # the ones sentences are drawn from
 MAX_SENTENCES = 4
 MAX_ANSWER_CHARS = 320
+SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
 _FOLLOW_UP = re.compile(
@@ -90,6 +93,27 @@ class AnswerService:
     def __init__(self, kb: KnowledgeBase, chat_model: BaseChatModel | None = None) -> None:
         self.kb = kb
         self.chat_model = chat_model
+        # Sentence vectors per chunk: popular passages are split and embedded once, not per question.
+        self._sentence_cache: OrderedDict[str, tuple[list[tuple[int, str, bool]], np.ndarray]] = OrderedDict()
+
+    def _sentences(self, hit: SearchHit) -> tuple[list[tuple[int, str, bool]], np.ndarray]:
+        key = f"{hit.chunk_id}:{hash(hit.text)}"  # re-ingested text gets new vectors
+        cached = self._sentence_cache.get(key)
+        if cached is not None:
+            self._sentence_cache.move_to_end(key)
+            return cached
+        found = []
+        for position, raw in enumerate(split_sentences(hit.text)):
+            sentence = _clean(raw)
+            if sentence:
+                found.append((position, sentence, raw.lstrip().startswith("|")))
+        vectors = (
+            self.kb.retriever.embedder.embed_passages([s for _, s, _ in found]) if found else np.zeros((0, 1))
+        )
+        self._sentence_cache[key] = (found, vectors)
+        if len(self._sentence_cache) > SENTENCE_CACHE:
+            self._sentence_cache.popitem(last=False)
+        return found, vectors
 
     # --- retrieval and support ---------------------------------------------------------------------------
     def search_query(self, request: AskRequest) -> str:
@@ -148,23 +172,19 @@ class AnswerService:
         its shared rare words (BM25 idf of shared bigrams); passage rank and early position break ties."""
         idf = self.kb.retriever.bm25.idf
         query = _bigrams(question)
-        found: list[tuple[int, int, str, bool]] = []
+        question_vector = self.kb.retriever.embedder.embed_queries([question])[0]
+        found: list[tuple[int, int, str, bool, float]] = []
         for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
-            for position, raw in enumerate(split_sentences(hit.text)):
-                sentence = _clean(raw)
-                if sentence:
-                    found.append((rank, position, sentence, raw.lstrip().startswith("|")))
+            sentences, vectors = self._sentences(hit)
+            for (position, sentence, table_row), vector in zip(sentences, vectors, strict=True):
+                found.append((rank, position, sentence, table_row, float(vector @ question_vector)))
         if not found:
             return Draft("", [])
-        embedder = self.kb.retriever.embedder
-        vectors = embedder.embed_passages([s for _, _, s, _ in found])
-        question_vector = embedder.embed_queries([question])[0]
-        meaning = vectors @ question_vector
         candidates: list[tuple[float, int, int, str]] = []
-        for (rank, position, sentence, table_row), cosine in zip(found, meaning, strict=True):
+        for rank, position, sentence, table_row, cosine in found:
             tokens = _bigrams(sentence)
             overlap = sum(idf.get(t, 0.0) for t in query & tokens) / math.sqrt(max(len(tokens), 4))
-            score = 20 * (float(cosine) - 0.75) + overlap + 0.3 / (rank + 1) - 0.02 * position
+            score = 20 * (cosine - 0.75) + overlap + 0.3 / (rank + 1) - 0.02 * position
             score -= 1.5 if table_row else 0.0  # a table row reads poorly as prose: only when clearly best
             candidates.append((score, rank, position, sentence))
         chosen: list[tuple[int, int, str]] = []

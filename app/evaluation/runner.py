@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.config import Settings
+from app.evaluation.answers import AnswerEvalReport, run_answer_eval
 from app.evaluation.kpi import HELDOUT_SET, LABELLED_SET, KpiEvalReport, run_kpi_eval
 from app.evaluation.retrieval import RetrievalReport, run_retrieval_eval
 
@@ -52,6 +53,28 @@ def print_kpi(report: KpiEvalReport, console: Console, show_mistakes: bool = Fal
             console.print(f"  ✗ {line}", highlight=False)
 
 
+def print_answers(report: AnswerEvalReport, console: Console) -> None:
+    table = Table(title=f"Answers — extractive mode ({report.questions} dev + {report.off_topic} off-topic questions)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    langs = ", ".join(f"{lang} {v:.3f}" for lang, v in report.by_language.items())
+    rows = [
+        ("answered (not refused)", f"{report.answered:.3f}"),
+        ("answered with a citation from an expected source", f"{report.cited_expected:.3f}"),
+        ("  by language", langs),
+        ("off-topic questions declined", f"{report.refusal_accuracy:.3f}"),
+        ("time to first token, p50", f"{report.first_token_ms_p50} ms"),
+        ("time to full answer, p50 / p95", f"{report.full_answer_ms_p50} / {report.full_answer_ms_p95} ms"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+    console.print(
+        f"off-topic answered: {', '.join(report.wrongly_answered) or 'none'}; "
+        f"dev refused: {', '.join(report.wrongly_refused) or 'none'}"
+    )
+
+
 def run_evaluations(
     settings: Settings, suite: str = "all", echo: bool = True, show_mistakes: bool = False
 ) -> dict:
@@ -63,6 +86,11 @@ def run_evaluations(
             results[key] = kpi_report.model_dump()
             if echo:
                 print_kpi(kpi_report, console, show_mistakes)
+    if suite in ("answers", "all"):
+        answer_report = run_answer_eval(settings)
+        results["answers"] = answer_report.model_dump()
+        if echo:
+            print_answers(answer_report, console)
     if suite in ("retrieval", "all"):
         report = run_retrieval_eval(settings)
         results["retrieval"] = report.model_dump()
