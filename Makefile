@@ -26,11 +26,18 @@ $(VENV)/.test-stamp: pyproject.toml $(VENV)/.install-stamp
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Browser tests drive Debian's Chromium (a browser download by Playwright is not possible here).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(VENV)/.chromium-stamp: | $(BIN)/python
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	touch $@
+
 run: $(VENV)/.install-stamp
 	$(BIN)/sosei ingest
 	$(BIN)/sosei serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.test-stamp
+test: $(VENV)/.test-stamp $(VENV)/.chromium-stamp
 	$(BIN)/ruff check app tests eval
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 

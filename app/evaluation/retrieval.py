@@ -28,6 +28,7 @@ class DevQuestion(BaseModel):
     question: str
     expected: list[str] = Field(min_length=1)
     note: str | None = None
+    group: str = "original"  # "new-material": questions added with the issue-5 corpus
 
 
 class RetrievalScores(BaseModel):
@@ -42,6 +43,7 @@ class RetrievalScores(BaseModel):
 class RetrievalReport(BaseModel):
     systems: list[RetrievalScores]
     by_language: dict[str, float] = Field(description="hybrid hit@5 per question language")
+    by_group: dict[str, float] = Field(default_factory=dict, description="hybrid hit@5 per question group")
     latency_ms_p50: float
     latency_ms_p95: float
     ingest_chunks_per_s: float
@@ -155,6 +157,10 @@ def run_retrieval_eval(settings: Settings, kb: KnowledgeBase | None = None) -> R
         subset = [q for q in questions if q.lang == lang]
         by_language[lang] = score_rankings(lang, subset, ranker("hybrid")).hit_at_5
 
+    by_group = {
+        group: score_rankings(group, [q for q in questions if q.group == group], ranker("hybrid")).hit_at_5
+        for group in sorted({q.group for q in questions})
+    }
     retriever.search(questions[0].question, 5)  # warm
     latencies = []
     for q in questions:
@@ -165,6 +171,7 @@ def run_retrieval_eval(settings: Settings, kb: KnowledgeBase | None = None) -> R
     return RetrievalReport(
         systems=systems,
         by_language=by_language,
+        by_group=by_group,
         latency_ms_p50=round(statistics.median(latencies), 1),
         latency_ms_p95=round(latencies[int(0.95 * (len(latencies) - 1))], 1),
         ingest_chunks_per_s=round(ingest_rate, 1),

@@ -20,6 +20,8 @@ def print_retrieval(report: RetrievalReport, console: Console) -> None:
     console.print(table)
     langs = ", ".join(f"{lang} {value:.3f}" for lang, value in report.by_language.items())
     console.print(f"hybrid hit@5 by language: {langs}")
+    groups = ", ".join(f"{g} {v:.3f}" for g, v in report.by_group.items())
+    console.print(f"hybrid hit@5 by question group: {groups}")
     console.print(f"hybrid misses at 5: {', '.join(report.systems[0].misses_at_5) or 'none'}")
     console.print(
         f"search latency (warm, k=5): p50 {report.latency_ms_p50} ms, p95 {report.latency_ms_p95} ms"

@@ -38,15 +38,22 @@ WHOLE_AREA = re.compile(
 ACTIVITY_UNITS = terms(
     "場, 場次, 梯次, 次, 回, 支, 份, 部, 則, 篇, 堂, 班, 期, 團, sessions, events, workshops, times"
 )
-NEGATIONS = re.compile(r"(沒有|無|不|未|非|no|not|without|zero)\s*\S{0,3}$")
+NEGATIONS = re.compile(r"(沒有|無|未有|並無|\bno|\bnot|\bwithout|\bzero)\s*\S{0,2}$")
+# A firm hired to deliver (外包給廣告公司) is a contractor, not a partner in 官民協働.
+CONTRACTED = re.compile(r"(外包|委外|發包|招標|承攬|outsourc\w*|contract\w*)\S{0,6}$")
+# "結合農業與觀光", "links recovery with tourism": the plan says it joins policy fields.
+POLICY_LINK = re.compile(
+    r"結合[^，。；,.;]{1,15}(與|和|及|、)|\b(links?|linking|combin\w*)\b[^.;]{1,60}\b(with|and)\b"
+    r"|結び(つけ|付け)|組み合わせ"
+)
 
 # Whole-area scope (視点2: 直接性): the project cannot be shown to move these totals.
 AREA_SCOPE = terms(
     "全市, 全鎮, 全鄉, 全縣, 全區, 全島, 全村, 全國, 全臺, 全台, 全域, 全町, 轄內, 縣內, 市內, 鄉內, "
-    "鎮內, 區內, 町內, 村內, 本縣, 本市, 本鄉, 本鎮, 全體, 整體, 地區整體, 市町村全體, 縣全體, 市全體, "
+    "鎮內, (?<!社)區內, 町內, 村內, 本縣, 本市, 本鄉, 本鎮, 全體, 整體, 地區整體, 市町村全體, 縣全體, 市全體, "
     "町全體, 村全體, 縣全体, 市全体, 町全体, 村全体, citywide, city-wide, county-wide, countywide, "
     "prefecture-wide, region-wide, whole city, whole county, whole town, whole prefecture, entire city, "
-    "entire county, entire town, total population, in the city, in the county, in the prefecture"
+    "entire county, entire town, total population, in the city, in the county, in the prefecture, 縣市, 鄉鎮市, 各縣"
 )
 
 
@@ -83,7 +90,8 @@ ACTIVITY = terms(
     "開設數, 開設, 開通, 核定件數, 核定, 合作業者家數, 合作旅宿業者家數, 合作店家數, 路線數, renovation, "
     "renovate, complete, train, set up, launch, 受理件數, 申請件數, 梯次, 參訪團, 團數, 結訓人數, "
     "志工人次, 志工參加, 志工人數, 製作, 影片, volunteers, volunteer, sessions held, hold, 修了生, 修了, "
-    "結業人數"
+    "結業人數, "
+    "會員數, 電子報, メルマガ, 觀看次數, 觀看, 點閱, 瀏覽次數, 追蹤數, フォロワー, views, subscribers, followers"
 )
 
 
@@ -150,7 +158,7 @@ POLICY_FIELDS: dict[str, tuple[str, ...]] = {
         "商業, 企業, 產業界, 與產業, 製造, 工業, 商店街, 商圈, 老街, 空店, 店家, industry, "
         "manufacturing, commerce"
     ),
-    "employment": terms("就業, 雇用, 僱用, 職訓, 實習, employment, jobs"),
+    "employment": terms("就業, 雇用, 僱用, 職訓, 實習, 創業, employment, jobs"),
     "housing": terms("住宅, 空屋, 居住, 移居, housing, relocation, 移住"),
     "environment": terms("環境, 生態, 能源, 減碳, 草原, 濕地, environment, ecology, energy, 草原再生"),
     "digital": terms("數位, 資通訊, 網路, ict, digital, internet"),
@@ -189,18 +197,26 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
 }
 
 
-def contains_any(text: str, terms: tuple[str, ...], *, negatable: bool = False) -> str | None:
+def contains_any(
+    text: str, terms: tuple[str, ...], *, negatable: bool = False, unless_after: re.Pattern[str] | None = None
+) -> str | None:
     """The first term found in normalised text, or None; terms may be regular expressions.
-    With `negatable`, an occurrence right after a negation (無營收, no revenue) does not count."""
+    With `negatable`, an occurrence right after a negation (無營收, no revenue) does not count; nor does one
+    whose preceding text matches `unless_after`."""
+
+    def counts(start: int) -> bool:
+        before = text[:start]
+        return not (negatable and NEGATIONS.search(before)) and not (unless_after and unless_after.search(before))
+
     for term in terms:
         if any(ch in term for ch in ".{[(|"):
             found = re.search(term, text)
-            if found and not (negatable and NEGATIONS.search(text[: found.start()])):
+            if found and counts(found.start()):
                 return term
             continue
         start = text.find(term)
         while start >= 0:
-            if not (negatable and NEGATIONS.search(text[:start])):
+            if counts(start):
                 return term
             start = text.find(term, start + 1)
     return None

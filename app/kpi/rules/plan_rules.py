@@ -3,6 +3,8 @@ plan's description."""
 
 from __future__ import annotations
 
+import re
+
 from app.knowledge.documents import FACTORS
 from app.kpi import lexicon as lx
 from app.kpi.context import PlanContext
@@ -59,8 +61,10 @@ def cost_effectiveness(plan: PlanContext) -> Verdict | None:
 
 
 def _factor_missing(plan: PlanContext, factor: str, advice: str) -> Verdict | None:
-    text = lx.norm(f"{plan.title} {plan.description}")
-    if plan.description.strip() and lx.contains_any(text, lx.FACTOR_SIGNALS[factor], negatable=True):
+    text = lx.norm(plan.description)
+    unless_after = lx.CONTRACTED if factor == "public_private" else None
+    found = lx.contains_any(text, lx.FACTOR_SIGNALS[factor], negatable=True, unless_after=unless_after)
+    if plan.description.strip() and found:
         return None
     why = "計畫沒有描述" if not plan.description.strip() else "描述中看不到"
     return Verdict(f"{why}「{FACTORS[factor]}」的跡象。", advice)
@@ -87,9 +91,10 @@ def factor_cross_region(plan: PlanContext) -> Verdict | None:
 
 @plan_rule("factor:cross_policy", "info", evidence="政策間連携 跨政策 結合 產業 福祉 觀光")
 def factor_cross_policy(plan: PlanContext) -> Verdict | None:
-    text = lx.norm(f"{plan.title} {plan.description}")
+    # A theme (以媽祖文化為主題的觀光行銷) is the content of one policy, not a second policy field.
+    text = re.sub(r"以[^，。；,.;]{1,12}為主題", "", lx.norm(plan.description))
     fields = [name for name, words in lx.POLICY_FIELDS.items() if lx.contains_any(text, words)]
-    if plan.description.strip() and len(fields) >= 2:
+    if plan.description.strip() and (len(fields) >= 2 or lx.POLICY_LINK.search(text)):
         return None
     seen = f"描述中只看到一個政策領域（{fields[0]}）" if len(fields) == 1 else "描述中看不到跨政策合作"
     return Verdict(
