@@ -36,7 +36,7 @@ class Settings(BaseSettings):
         10, ge=1, description="Tuned on eval/retrieval_dev.yaml (eval/tune_retrieval.py)"
     )
     fusion_dense_weight: float = Field(1.0, ge=0)
-    fusion_lexical_weight: float = Field(1.0, ge=0)
+    fusion_lexical_weight: float = Field(0.6, ge=0, description="Tuned on eval/retrieval_dev.yaml")
     candidate_pool: int = Field(40, ge=5, le=500, description="Candidates each retriever passes to fusion")
     article_weight: float = Field(
         0.6, ge=0, le=1, description="Fusion weight of the seed article's passages relative to curated files"

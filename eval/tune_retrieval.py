@@ -37,6 +37,14 @@ def main() -> None:
 
         s = score_rankings("grid", questions, rank)
         rows.append((s.hit_at_5, s.mrr, s.hit_at_1, rrf_k, lexical_weight, article_weight, max_per_doc))
+    for label, weights in (("dense only", (1.0, 0.0)), ("BM25 only", (0.0, 1.0))):
+        def rank_one(q: str, w=weights) -> list[str]:
+            dense, lexical = cached[q]
+            hits = retriever.fuse(dense, lexical, RANK_DEPTH, dense_weight=w[0], lexical_weight=w[1])
+            return [h.doc_id for h in hits]
+
+        s = score_rankings(label, questions, rank_one)
+        print(f"{label}: hit@5 {s.hit_at_5:.3f}  MRR {s.mrr:.3f}  hit@1 {s.hit_at_1:.3f}")
     rows.sort(reverse=True)
     print("hit@5  MRR    hit@1  rrf_k  w_lex  w_article  per_doc")
     for row in rows[:15]:

@@ -29,6 +29,7 @@ class DevQuestion(BaseModel):
     expected: list[str] = Field(min_length=1)
     note: str | None = None
     group: str = "original"  # "new-material": questions added with the issue-5 corpus
+    widened: bool = False  # expected list widened when later documents also answer the question
 
 
 class RetrievalScores(BaseModel):
