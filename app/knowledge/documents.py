@@ -259,12 +259,17 @@ def discover_files(paths: Iterable[Path], corpus_dir: Path) -> list[Path]:
     return found
 
 
-def load_corpus(corpus_dir: Path) -> list[Document]:
-    """Every corpus document; raises on the first invalid file or a duplicate id."""
-    docs = [load_corpus_file(p) for p in sorted(corpus_dir.rglob("*.md")) if p.name != "README.md"]
+def ensure_unique_ids(docs: list[Document]) -> list[Document]:
     seen: dict[str, str] = {}
     for doc in docs:
         if doc.id in seen:
             raise DocumentError(f"duplicate id {doc.id!r} in {seen[doc.id]} and {doc.source_path}")
         seen[doc.id] = doc.source_path
     return docs
+
+
+def load_corpus(corpus_dir: Path) -> list[Document]:
+    """Every corpus document; raises on the first invalid file or a duplicate id."""
+    return ensure_unique_ids(
+        [load_corpus_file(p) for p in sorted(corpus_dir.rglob("*.md")) if p.name != "README.md"]
+    )

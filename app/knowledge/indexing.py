@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.config import Settings
 from app.knowledge.chunking import Chunk, chunk_document
-from app.knowledge.documents import Document, DocumentError, discover_files, load_path
+from app.knowledge.documents import Document, discover_files, ensure_unique_ids, load_path
 from app.knowledge.embeddings import Embedder
 from app.knowledge.schemas import IngestReport
 from app.knowledge.store import ChunkStore
@@ -37,13 +37,7 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
 
 def load_documents(paths: Sequence[Path], corpus_dir: Path) -> list[Document]:
     """Read and validate everything first, so a bad file stops the run before the index changes."""
-    docs = [load_path(path.resolve(), corpus_dir) for path in discover_files(paths, corpus_dir)]
-    seen: dict[str, str] = {}
-    for doc in docs:
-        if doc.id in seen:
-            raise DocumentError(f"duplicate id {doc.id!r} in {seen[doc.id]} and {doc.source_path}")
-        seen[doc.id] = doc.source_path
-    return docs
+    return ensure_unique_ids([load_path(path.resolve(), corpus_dir) for path in discover_files(paths, corpus_dir)])
 
 
 def _batches(
