@@ -121,7 +121,7 @@ class CaseLibrary:
             ranked += [
                 (cid, 0.0)
                 for cid, c in sorted(self.cases.items())
-                if c.category == category and cid not in best and cid != exclude
+                if c.category == category and cid not in best and eligible(cid)
             ]
         results = []
         for case_id, score in ranked[:k]:

@@ -6,7 +6,10 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.assistant.answers import AnswerService
 from app.assistant.cases import CaseLibrary
@@ -16,7 +19,8 @@ from app.config import Settings, get_settings
 from app.knowledge.service import KnowledgeBase
 from app.kpi.service import CritiqueService
 from app.web.errors import BodySizeLimit, install_error_handlers
-from app.web.routes import assistant, critique, health, search
+from app.web.routes import assistant, critique, health, pages, search
+from app.web.views import STATIC_DIR, not_found
 
 logger = logging.getLogger("sosei.web")
 
@@ -51,4 +55,15 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     app.include_router(search.router)
     app.include_router(critique.router)
     app.include_router(assistant.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        """An unknown page gets the HTML 404 page; the API keeps its JSON errors."""
+        path = request.url.path
+        if exc.status_code == 404 and not path.startswith(("/api/", "/static/")):
+            return not_found(request)
+        return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail), "detail": exc.detail})
+
     return app
