@@ -67,7 +67,8 @@ class Draft:
     citations: list[Citation]
 
 
-_DOC_REF = re.compile(r"\s*[（(]`?(?:jp|tw|gl|article)-[a-z0-9-]+`?[）)]")
+# Internal cross-references such as （jp-mashiko-ware） or （細則見 gl-tw-youth-stations） mean nothing to a reader.
+_DOC_REF = re.compile(r"\s*[（(][^（）()]{0,12}`?(?:jp|tw|gl|article)-[a-z0-9-]+`?[^（）()]{0,4}[）)]")
 _LABEL_ONLY = re.compile(r"[:：]$")
 
 

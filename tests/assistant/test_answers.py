@@ -104,3 +104,13 @@ def test_passages_are_data_never_instructions(tmp_path: Path, hashing_embedder) 
 @pytest.mark.parametrize(("text", "script"), [("移居KPI", "zh"), ("移住者数を増やす", "ja"), ("tourism KPI", "en")])
 def test_query_script(text: str, script: str) -> None:
     assert query_script(text) == script
+
+
+def test_quoted_sentences_drop_internal_document_ids_and_table_headers() -> None:
+    from app.assistant.answers import _clean
+
+    assert _clean("青年培力工作站：補助青年團隊創業（細則見 gl-tw-youth-stations）。") == "青年培力工作站：補助青年團隊創業。"
+    assert _clean("鈴鹿市（jp-suzuka-agri-welfare）：協助身障者務農並開設直銷店。") == "鈴鹿市：協助身障者務農並開設直銷店。"
+    assert _clean("青聚點（2025年全臺42處）帶領青年進入地方。") == "青聚點（2025年全臺42處）帶領青年進入地方。"
+    assert _clean("| KPI | 層級 | 說明 |") is None
+    assert _clean("Plan計畫具體化：") is None
