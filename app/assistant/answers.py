@@ -173,7 +173,7 @@ class AnswerService:
         its shared rare words (BM25 idf of shared bigrams); passage rank and early position break ties."""
         idf = self.kb.retriever.bm25.idf
         query = _bigrams(question)
-        question_vector = self.kb.retriever.embedder.embed_queries([question])[0]
+        question_vector = self.kb.retriever.query_vector(question)
         found: list[tuple[int, int, str, bool, float]] = []
         for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
             sentences, vectors = self._sentences(hit)

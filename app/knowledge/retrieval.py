@@ -63,6 +63,7 @@ class HybridRetriever:
         self.store = store
         # A provider defers loading the model until a dense search needs it (lexical-only users never do).
         self._embedder = embedder
+        self._last_query: tuple[str, np.ndarray] | None = None
         self.refresh()
 
     @property
@@ -77,8 +78,16 @@ class HybridRetriever:
         mode = self.settings.lexical_tokenizer
         self.bm25 = BM25Index([tokenize(indexed_text(c), mode) for c in self.chunks])
 
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last one is kept, since answering embeds the same query again."""
+        last = self._last_query  # one read: another request thread may replace it meanwhile
+        if last is None or last[0] != query:
+            last = (query, self.embedder.embed_queries([query])[0])
+            self._last_query = last
+        return last[1]
+
     def _dense(self, query: str, n: int, filters: SearchFilters | None) -> list[tuple[int, float]]:
-        vector = self.embedder.embed_queries([query])[0]
+        vector = self.query_vector(query)
         found = self.store.query(vector, n, chroma_where(filters))
         return [(self.position[cid], score) for cid, score in found if cid in self.position]
 

@@ -16,7 +16,7 @@ class LevelJudgement:
     reason: str
 
 
-def classify_level(text: str) -> LevelJudgement:
+def classify_level(text: str, unit: str | None = None) -> LevelJudgement:
     """Level from wording, following the guideline's example table: whole-area totals are overall,
     effects on the project's beneficiaries are outcomes, activity volumes are outputs."""
     t = lx.norm(text)
@@ -38,7 +38,7 @@ def classify_level(text: str) -> LevelJudgement:
         return LevelJudgement("outcome", f"受益對象的成果（{outcome[1]}）")
     if activity:
         return LevelJudgement("output", f"活動量（{activity[1]}）")
-    unit = parse_kpi(text).unit
+    unit = unit if unit is not None else parse_kpi(text).unit
     if unit and lx.norm(unit) in lx.ACTIVITY_UNITS:
         return LevelJudgement("output", f"以活動單位計（{unit}）")
     if subjective:
@@ -56,6 +56,7 @@ class KpiContext:
     level_reason: str
     parsed: ParsedFields
     plan: PlanContext = field(repr=False)
+    inferred: LevelJudgement | None = None  # the level its wording suggests, whatever the plan declares
 
     @property
     def normalised(self) -> str:
@@ -114,7 +115,7 @@ def build_plan(request: CritiqueRequest) -> PlanContext:
         given = item if isinstance(item, KpiInput) else None
         text = item if isinstance(item, str) else item.name
         parsed = parse_kpi(text)
-        judgement = classify_level(text)
+        judgement = classify_level(text, parsed.unit or "")
         level: Level = given.level if given and given.level else judgement.level
         reason = "計畫標示" if given and given.level else judgement.reason
         plan.kpis.append(
@@ -127,6 +128,7 @@ def build_plan(request: CritiqueRequest) -> PlanContext:
                 level_reason=reason,
                 parsed=_merge(parsed, given),
                 plan=plan,
+                inferred=judgement,
             )
         )
     return plan

@@ -58,10 +58,8 @@ def indirect(kpi: KpiContext) -> Verdict | None:
 def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level == "output" or (kpi.level != "output" and kpi.declared_level != "outcome"):
         return None  # declared an output: that is what it is
-    from app.kpi.context import classify_level
-
-    activity = classify_level(kpi.text)
-    if activity.level != "output":
+    activity = kpi.inferred
+    if activity is None or activity.level != "output":
         return None
     declared = kpi.declared_level == "outcome"
     plan_has_outcome = any(k.level == "outcome" for k in kpi.plan.kpis)
