@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint eval ingest clean-data
+.PHONY: run test lint eval ingest docs clean-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,18 +37,28 @@ run: $(VENV)/.install-stamp
 	$(BIN)/sosei ingest
 	$(BIN)/sosei serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.test-stamp $(VENV)/.chromium-stamp
-	$(BIN)/ruff check app tests eval
+test: lint $(VENV)/.chromium-stamp
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
+# Static checks: lint, format, the layer contract (pyproject.toml [tool.importlinter]), types.
 lint: $(VENV)/.test-stamp
-	$(BIN)/ruff check app tests eval
+	$(BIN)/ruff check app tests eval docs
+	$(BIN)/ruff format --check app tests eval docs
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ingest: $(VENV)/.install-stamp
 	$(BIN)/sosei ingest
 
 eval: $(VENV)/.install-stamp
 	$(BIN)/sosei eval
+
+# Regenerate what the docs derive from code and data: the settings and figure tables (cog, from
+# app/config.py and eval/results.json) and the OpenAPI snapshot. tests/docs and tests/web/test_openapi.py
+# fail when these are stale. Refresh the figures first with `.venv/bin/sosei eval --json > eval/results.json`.
+docs: $(VENV)/.test-stamp
+	$(BIN)/cog -r -I docs README.md eval/README.md docs/extensions.md
+	$(BIN)/python -m app.web.openapi > docs/openapi.json
 
 clean-data:
 	rm -rf data

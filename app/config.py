@@ -1,42 +1,62 @@
 """The one place configuration is read: environment variables prefixed SOSEI_ (or a .env file)."""
 
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def default_corpus_dir() -> Path:
+    """The corpus shipped with sosei: `corpus/` in a checkout, package data (`app.corpus`) when installed."""
+    return Path(str(files("app.corpus")))
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOSEI_", env_file=".env", extra="ignore")
 
     # Storage
-    data_dir: Path = Field(Path("data"), description="Index, rebuilt model weights and feedback database")
-    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Default folder `sosei ingest` indexes")
-    chroma_host: str | None = Field(None, description="Use a Chroma server instead of the embedded store")
+    data_dir: Path = Field(
+        Path("data"),
+        description="Index (Chroma), rebuilt model weights and feedback database; never committed",
+    )
+    corpus_dir: Path = Field(
+        default_factory=default_corpus_dir, description="What `sosei ingest` indexes when given no paths"
+    )
+    eval_dir: Path = Field(Path("eval"), description="Evaluation sets `sosei eval` reads (in a checkout)")
+    chroma_host: str | None = Field(
+        None, description="Host of a Chroma server to use instead of the embedded store"
+    )
     chroma_port: int = Field(8000, description="Port of the Chroma server")
     collection: str = Field("sosei", description="Chroma collection name")
 
     # Embeddings
     embed_model: str = Field(
         "bundled:multilingual-e5-small",
-        description="`bundled:multilingual-e5-small`, a Hugging Face model id, or a local folder",
+        description=(
+            "The bundled model, a Hugging Face model id (needs internet) or a local sentence-transformers folder"
+        ),
     )
-    embed_batch_size: int = Field(32, ge=1, le=512)
+    embed_batch_size: int = Field(32, ge=1, le=512, description="Passages per encode call")
 
     # Chunking
-    chunk_max_chars: int = Field(360, ge=80, le=4000, description="Upper bound on a chunk's length")
+    chunk_max_chars: int = Field(360, ge=80, le=4000, description="Upper bound of a chunk, in characters")
 
     # Retrieval
-    lexical_tokenizer: Literal["bigram", "jieba", "both"] = Field("bigram")
-    fusion_rrf_k: int = Field(
-        10, ge=1, description="Tuned on eval/retrieval_dev.yaml (eval/tune_retrieval.py)"
+    lexical_tokenizer: Literal["bigram", "jieba", "both"] = Field(
+        "bigram", description="How BM25 splits text: `bigram` (character bigrams), `jieba` (words) or `both`"
     )
-    fusion_dense_weight: float = Field(1.0, ge=0)
-    fusion_lexical_weight: float = Field(0.6, ge=0, description="Tuned on eval/retrieval_dev.yaml")
+    fusion_rrf_k: int = Field(
+        10, ge=1, description="k of the weighted reciprocal rank fusion, tuned with eval/tune_retrieval.py"
+    )
+    fusion_dense_weight: float = Field(
+        1.0, ge=0, description="Weight of the dense (vector) ranking in the fusion"
+    )
+    fusion_lexical_weight: float = Field(
+        0.6, ge=0, description="Weight of the BM25 ranking in the fusion, tuned on eval/retrieval_dev.yaml"
+    )
     candidate_pool: int = Field(40, ge=5, le=500, description="Candidates each retriever passes to fusion")
     article_weight: float = Field(
         0.6, ge=0, le=1, description="Fusion weight of the seed article's passages relative to curated files"
@@ -46,25 +66,52 @@ class Settings(BaseSettings):
     # Answering: the knowledge base supports an answer when the best passage is this close. e5's cosine scale
     # differs by query language against the zh-TW corpus, so each script has its own threshold
     # (calibrated on eval/retrieval_dev.yaml vs eval/offtopic.yaml; see eval/README.md).
-    answer_min_dense_zh: float = Field(0.875, ge=0, le=1)
-    answer_min_dense_ja: float = Field(0.83, ge=0, le=1)
-    answer_min_dense_en: float = Field(0.80, ge=0, le=1)
+    answer_min_dense_zh: float = Field(
+        0.875, ge=0, le=1, description="Best passage's cosine needed to answer a Chinese question"
+    )
+    answer_min_dense_ja: float = Field(
+        0.83,
+        ge=0,
+        le=1,
+        description="Best passage's cosine needed to answer a Japanese question (one with kana)",
+    )
+    answer_min_dense_en: float = Field(
+        0.80, ge=0, le=1, description="Best passage's cosine needed to answer an English question"
+    )
     # An English question on the Chinese corpus scores lower; one that shares terms with it (KPI, PDCA,
     # DMO, place names) is answered a little below the threshold. Off-topic English shares none.
-    answer_rescue_margin_en: float = Field(0.03, ge=0, le=1)
-    answer_min_lexical_en: float = Field(3.0, ge=0, description="BM25 score needed for that rescue")
+    answer_rescue_margin_en: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="English rescue: answer this far below the threshold if the question shares corpus terms",
+    )
+    answer_min_lexical_en: float = Field(
+        3.0, ge=0, description="BM25 score an English question needs for that rescue"
+    )
 
     # Optional LLM (answers are extractive and critique is rule-based without one)
-    llm: Literal["none", "openai", "ollama"] = Field("none", description="Which chat model provider to use")
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint or Ollama URL")
+    llm: Literal["none", "openai", "ollama"] = Field(
+        "none",
+        description="Chat model provider: `none`, `openai` (any OpenAI-compatible endpoint) or `ollama`",
+    )
+    llm_base_url: str | None = Field(
+        None, description="Endpoint, e.g. `http://localhost:11434` (Ollama) or `http://host:8080/v1`"
+    )
     llm_model: str = Field("gpt-4o-mini", description="Model name at that endpoint")
     llm_api_key: SecretStr | None = Field(None, description="API key, if the endpoint needs one")
-    llm_timeout: float = Field(30.0, gt=0, description="Seconds before falling back to extractive output")
-    llm_temperature: float = Field(0.2, ge=0, le=2)
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds before falling back to the LLM-free output")
+    llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of the chat model")
 
     # Web server (HOST / PORT are honoured without the prefix, as `make run` documents)
-    host: str = Field("127.0.0.1", validation_alias=AliasChoices("SOSEI_HOST", "HOST"))
-    port: int = Field(8000, validation_alias=AliasChoices("SOSEI_PORT", "PORT"))
+    host: str = Field(
+        "127.0.0.1",
+        validation_alias=AliasChoices("SOSEI_HOST", "HOST"),
+        description="Address `sosei serve` listens on",
+    )
+    port: int = Field(
+        8000, validation_alias=AliasChoices("SOSEI_PORT", "PORT"), description="Port `sosei serve` listens on"
+    )
 
     @property
     def chroma_dir(self) -> Path:
@@ -73,6 +120,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
 
 
 @lru_cache

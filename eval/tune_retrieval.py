@@ -8,14 +8,14 @@ from __future__ import annotations
 import itertools
 
 from app.config import get_settings
-from app.evaluation.retrieval import RANK_DEPTH, load_dev_set, score_rankings
+from app.evaluation.retrieval import DEV_SET, RANK_DEPTH, load_dev_set, score_rankings
 from app.knowledge.service import KnowledgeBase
 
 
 def main() -> None:
-    kb = KnowledgeBase(get_settings())
-    retriever = kb.retriever
-    questions = load_dev_set()
+    settings = get_settings()
+    retriever = KnowledgeBase(settings).retriever
+    questions = load_dev_set(settings.eval_dir / DEV_SET)
     cached = {q.question: retriever.candidates(q.question, RANK_DEPTH) for q in questions}
     rows = []
     grid = itertools.product((10, 30, 60), (0.6, 1.0, 1.4), (0.3, 0.6, 1.0), (1, 2, 3))
@@ -38,6 +38,7 @@ def main() -> None:
         s = score_rankings("grid", questions, rank)
         rows.append((s.hit_at_5, s.mrr, s.hit_at_1, rrf_k, lexical_weight, article_weight, max_per_doc))
     for label, weights in (("dense only", (1.0, 0.0)), ("BM25 only", (0.0, 1.0))):
+
         def rank_one(q: str, w=weights) -> list[str]:
             dense, lexical = cached[q]
             hits = retriever.fuse(dense, lexical, RANK_DEPTH, dense_weight=w[0], lexical_weight=w[1])

@@ -10,10 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.config import PROJECT_ROOT, Settings
+from app.config import Settings
 from app.knowledge.lexical import tokenize
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+REPO = Path(__file__).resolve().parent.parent  # the checkout: corpus/, eval/, docs/
+CORPUS = REPO / "corpus"
 
 
 class HashingEmbedder:
@@ -47,13 +49,13 @@ def hashing_embedder() -> HashingEmbedder:
 
 @pytest.fixture
 def tmp_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", corpus_dir=PROJECT_ROOT / "corpus")
+    return Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS)
 
 
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A data directory for the session, with the real bundled model and the full corpus indexed."""
-    return Settings(data_dir=tmp_path_factory.mktemp("sosei-data"), corpus_dir=PROJECT_ROOT / "corpus")
+    return Settings(data_dir=tmp_path_factory.mktemp("sosei-data"), corpus_dir=CORPUS, eval_dir=REPO / "eval")
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +65,11 @@ def real_kb(real_settings: Settings):
     kb = KnowledgeBase(real_settings)
     kb.ingest(show_progress=False)
     return kb
+
+
+@pytest.fixture(scope="session")
+def real_services(real_settings: Settings, real_kb):
+    """Every service wired as the app wires them, on the session's real index (no LLM)."""
+    from app.services import build_services
+
+    return build_services(real_settings.model_copy(update={"llm": "none"}), knowledge=real_kb)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,12 +21,13 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from app.assistant.llm import load_prompt
 from app.assistant.schemas import AskRequest, AskResponse, Citation
+from app.i18n import catalog
 from app.knowledge.chunking import split_sentences
 from app.knowledge.lexical import tokenize
 from app.knowledge.schemas import SearchHit
 from app.knowledge.service import KnowledgeBase
+from app.llm import load_prompt
 
 PASSAGES = 6  # retrieved for an answer
 ANSWER_PASSAGES = 4  # the ones sentences are drawn from
@@ -39,24 +41,6 @@ _FOLLOW_UP = re.compile(
     r"|\bit\b|\bthey\b|\bthat\b|\bthose\b|\bthis\b)",
     re.I,
 )
-
-MESSAGES = {
-    "zh-TW": {
-        "refusal": (
-            "抱歉，sosei 的知識庫裡沒有足以回答這個問題的資料。sosei 涵蓋日本地方創生交付金的 KPI 規則與 PDCA、"
-            "六大驅動要素、日本與台灣的地方創生案例，以及台灣地方創生政策。可以試著問：「移居計畫的 KPI 該怎麼訂？」"
-        ),
-        "fallback": "LLM 沒有回應，以下改為從資料中摘錄的答案。",
-    },
-    "en": {
-        "refusal": (
-            "Sorry, sosei's knowledge base holds nothing that supports an answer to this question. sosei covers "
-            "the KPI rules and PDCA of Japan's regional revitalisation grant, the six driving factors, Japanese "
-            "and Taiwanese cases, and Taiwan's 地方創生 programme. Try: \"How should a relocation project set KPIs?\""
-        ),
-        "fallback": "The LLM did not respond; this answer is extracted from the sources instead.",
-    },
-}
 
 
 @dataclass
@@ -95,14 +79,17 @@ class AnswerService:
         self.kb = kb
         self.chat_model = chat_model
         # Sentence vectors per chunk: popular passages are split and embedded once, not per question.
+        # Requests run in a thread pool, so the cache's reads and writes hold a lock (never while embedding).
         self._sentence_cache: OrderedDict[str, tuple[list[tuple[int, str, bool]], np.ndarray]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def _sentences(self, hit: SearchHit) -> tuple[list[tuple[int, str, bool]], np.ndarray]:
         key = f"{hit.chunk_id}:{hash(hit.text)}"  # re-ingested text gets new vectors
-        cached = self._sentence_cache.get(key)
-        if cached is not None:
-            self._sentence_cache.move_to_end(key)
-            return cached
+        with self._cache_lock:
+            cached = self._sentence_cache.get(key)
+            if cached is not None:
+                self._sentence_cache.move_to_end(key)
+                return cached
         found = []
         for position, raw in enumerate(split_sentences(hit.text)):
             sentence = _clean(raw)
@@ -111,9 +98,10 @@ class AnswerService:
         vectors = (
             self.kb.retriever.embedder.embed_passages([s for _, s, _ in found]) if found else np.zeros((0, 1))
         )
-        self._sentence_cache[key] = (found, vectors)
-        if len(self._sentence_cache) > SENTENCE_CACHE:
-            self._sentence_cache.popitem(last=False)
+        with self._cache_lock:
+            self._sentence_cache[key] = (found, vectors)
+            if len(self._sentence_cache) > SENTENCE_CACHE:
+                self._sentence_cache.popitem(last=False)
         return found, vectors
 
     # --- retrieval and support ---------------------------------------------------------------------------
@@ -137,7 +125,9 @@ class AnswerService:
             reply = self.chat_model.invoke(  # type: ignore[union-attr]
                 [
                     SystemMessage(load_prompt("condense_question")),
-                    HumanMessage(f"<history>\n{history}\n</history>\n<question>{request.question}</question>"),
+                    HumanMessage(
+                        f"<history>\n{history}\n</history>\n<question>{request.question}</question>"
+                    ),
                 ]
             )
         except Exception:
@@ -145,8 +135,8 @@ class AnswerService:
         text = str(reply.content).strip().splitlines()[0] if str(reply.content).strip() else ""
         return text[:500] or None
 
-    def retrieve(self, query: str) -> list[SearchHit]:
-        return self.kb.retriever.search(query, PASSAGES)
+    def retrieve(self, query: str, query_vector: np.ndarray) -> list[SearchHit]:
+        return self.kb.retriever.search(query, PASSAGES, query_vector=query_vector)
 
     def supported(self, query: str, hits: list[SearchHit]) -> bool:
         """Whether the best passage is close enough to the question (calibrated in eval/)."""
@@ -154,7 +144,9 @@ class AnswerService:
             return False
         s = self.kb.settings
         script = query_script(query)
-        threshold = {"zh": s.answer_min_dense_zh, "ja": s.answer_min_dense_ja, "en": s.answer_min_dense_en}[script]
+        threshold = {"zh": s.answer_min_dense_zh, "ja": s.answer_min_dense_ja, "en": s.answer_min_dense_en}[
+            script
+        ]
         best_dense = max((h.dense_score or 0.0) for h in hits)
         if best_dense >= threshold:
             return True
@@ -166,14 +158,13 @@ class AnswerService:
         )
 
     # --- extractive ---------------------------------------------------------------------------------------
-    def extractive(self, question: str, hits: list[SearchHit]) -> Draft:
+    def extractive(self, question: str, hits: list[SearchHit], question_vector: np.ndarray) -> Draft:
         """The most relevant sentences across the top passages, deduplicated, in reading order, cited.
 
         A sentence scores by its meaning (cosine to the question, which also works across languages) and
         its shared rare words (BM25 idf of shared bigrams); passage rank and early position break ties."""
         idf = self.kb.retriever.bm25.idf
         query = _bigrams(question)
-        question_vector = self.kb.retriever.query_vector(question)
         found: list[tuple[int, int, str, bool, float]] = []
         for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
             sentences, vectors = self._sentences(hit)
@@ -214,7 +205,12 @@ class AnswerService:
     @staticmethod
     def _citation(n: int, hit: SearchHit) -> Citation:
         return Citation(
-            n=n, chunk_id=hit.chunk_id, doc_id=hit.doc_id, title=hit.title, text=hit.text, kind=hit.kind,
+            n=n,
+            chunk_id=hit.chunk_id,
+            doc_id=hit.doc_id,
+            title=hit.title,
+            text=hit.text,
+            kind=hit.kind,
             heading=str(hit.metadata.get("heading", "")),
         )
 
@@ -225,13 +221,16 @@ class AnswerService:
             for n, h in enumerate(hits, 1)
         )
         history: list[BaseMessage] = [
-            HumanMessage(t.content) if t.role == "user" else AIMessage(t.content) for t in request.history[-6:]
+            HumanMessage(t.content) if t.role == "user" else AIMessage(t.content)
+            for t in request.history[-6:]
         ]
         language = "Traditional Chinese (zh-TW)" if request.lang == "zh-TW" else "English"
         return [
             SystemMessage(load_prompt("answer_system").replace("{language}", language)),
             *history,
-            HumanMessage(f"<passages>\n{passages}\n</passages>\n\n<question>{_data(request.question)}</question>"),
+            HumanMessage(
+                f"<passages>\n{passages}\n</passages>\n\n<question>{_data(request.question)}</question>"
+            ),
         ]
 
     @staticmethod
@@ -254,13 +253,18 @@ class AnswerService:
 
     def stream(self, request: AskRequest) -> Iterator[tuple[str, object]]:
         """Events: ("meta", {...}), ("token", text)…, ("citations", [...]), ("done", AskResponse)."""
-        messages = MESSAGES[request.lang]
+        messages = catalog(request.lang).answers
         query = self.search_query(request)
-        hits = self.retrieve(query)
+        query_vector = self.kb.retriever.embed_query(query)  # retrieval and sentence scoring share it
+        hits = self.retrieve(query, query_vector)
         mode = "llm" if self.chat_model is not None else "extractive"
         if not self.supported(query, hits):
             response = AskResponse(
-                question=request.question, answer=messages["refusal"], refused=True, mode=mode, citations=[],
+                question=request.question,
+                answer=messages["refusal"],
+                refused=True,
+                mode=mode,
+                citations=[],
                 search_query=query,
             )
             yield "meta", {"mode": mode, "refused": True, "search_query": query}
@@ -282,7 +286,11 @@ class AnswerService:
                 if not text:
                     raise ValueError("empty answer")
                 response = AskResponse(
-                    question=request.question, answer=text, refused=False, mode="llm", citations=citations,
+                    question=request.question,
+                    answer=text,
+                    refused=False,
+                    mode="llm",
+                    citations=citations,
                     search_query=query,
                 )
                 yield "citations", [c.model_dump() for c in citations]
@@ -293,12 +301,17 @@ class AnswerService:
                 yield "notice", notice
                 if streamed:
                     yield "reset", ""  # the client discards the partial LLM text
-        draft = self.extractive(query, hits)
+        draft = self.extractive(query, hits, query_vector)
         for sentence in re.findall(r".+?\[\d+\]", draft.text) or [draft.text]:
             yield "token", sentence
         response = AskResponse(
-            question=request.question, answer=draft.text, refused=False, mode="extractive",
-            citations=draft.citations, notice=notice, search_query=query,
+            question=request.question,
+            answer=draft.text,
+            refused=False,
+            mode="extractive",
+            citations=draft.citations,
+            notice=notice,
+            search_query=query,
         )
         yield "citations", [c.model_dump() for c in draft.citations]
         yield "done", response

@@ -25,15 +25,20 @@ CREATE TABLE IF NOT EXISTS feedback (
 
 
 class FeedbackStore:
+    """The database is created on first use, so commands that never store feedback leave no file."""
+
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")  # a crash never loses a committed row
-            db.execute(_SCHEMA)
+        self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with sqlite3.connect(self.path, timeout=10) as db:
+                db.execute("PRAGMA journal_mode=WAL")  # a crash never loses a committed row
+                db.execute(_SCHEMA)
+            self._ready = True
         return sqlite3.connect(self.path, timeout=10)
 
     def add(self, item: FeedbackRequest) -> int:
@@ -42,8 +47,15 @@ class FeedbackStore:
             cursor = db.execute(
                 "INSERT INTO feedback (created_at, question, answer, rating, citations, comment, mode) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (datetime.now(UTC).isoformat(), item.question, item.answer, item.rating, citations,
-                 item.comment, item.mode),
+                (
+                    datetime.now(UTC).isoformat(),
+                    item.question,
+                    item.answer,
+                    item.rating,
+                    citations,
+                    item.comment,
+                    item.mode,
+                ),
             )
             return int(cursor.lastrowid or 0)
 

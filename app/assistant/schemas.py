@@ -6,11 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.kpi.schemas import ComparableCase
+from app.i18n import Lang
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
-Lang = Literal["zh-TW", "en"]
 
 
 class Turn(BaseModel):
@@ -54,26 +53,6 @@ class AskResponse(BaseModel):
     citations: list[Citation]
     notice: str | None = Field(None, description="e.g. the LLM failed and the answer fell back to extractive")
     search_query: str | None = Field(None, description="The standalone query used for retrieval")
-
-
-class SimilarRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(min_length=1, max_length=20_000)
-    k: int = Field(5, ge=1, le=20)
-    category: str | None = None
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is empty")
-        return value.strip()
-
-
-class SimilarResponse(BaseModel):
-    query: str
-    cases: list[ComparableCase]
 
 
 class FeedbackRequest(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -16,6 +16,9 @@ from pydantic import BaseModel, ValidationError
 from app.config import get_settings
 from app.knowledge.documents import DocumentError
 from app.knowledge.embeddings import EmbeddingError
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 cli = typer.Typer(
     name="sosei",
@@ -42,10 +45,15 @@ def validation_message(exc: ValidationError) -> str:
     )
 
 
-def knowledge_base():  # -> KnowledgeBase; imported lazily so `sosei --help` stays fast
-    from app.knowledge.service import KnowledgeBase
+def services(index: bool = True) -> Services:
+    """The services, wired as the web app wires them; with `index`, the corpus is indexed if the store is
+    empty. Imported lazily so `sosei --help` stays fast."""
+    from app.services import build_services
 
-    return KnowledgeBase(get_settings())
+    wired = build_services(get_settings())
+    if index:
+        wired.ensure_index()
+    return wired
 
 
 @cli.command()
@@ -54,8 +62,7 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Index corpus/ or the given files (.md .txt .pdf .docx); only changed documents are re-embedded."""
-    kb = knowledge_base()
-    report = kb.ingest(paths or None)
+    report = services(index=False).knowledge.ingest(paths or None)
     if as_json:
         emit_json(report)
         return
@@ -82,15 +89,13 @@ def search(
     from app.knowledge.schemas import SearchRequest
 
     try:
-        request = SearchRequest(
-            query=query, k=k, category=category, kind=kind, country=country, factor=factor, mode=mode
-        )
+        request = SearchRequest.model_validate(
+            {"query": query, "k": k, "category": category, "kind": kind, "country": country, "factor": factor,
+             "mode": mode}
+        )  # fmt: skip
     except ValidationError as exc:
         raise BadInput(validation_message(exc)) from exc
-    kb = knowledge_base()
-    if kb.is_empty():
-        kb.ingest()
-    response = kb.search(request)
+    response = services().knowledge.search(request)
     if as_json:
         emit_json(response)
         return
@@ -108,18 +113,13 @@ def ask(
     lang: Annotated[str, typer.Option(help="zh-TW | en (language of messages)")] = "zh-TW",
 ) -> None:
     """One answer with citations (extractive, or generated when SOSEI_LLM is set)."""
-    from app.assistant.answers import AnswerService
-    from app.assistant.llm import build_chat_model
     from app.assistant.schemas import AskRequest
 
     try:
-        request = AskRequest(question=question, lang=lang)
+        request = AskRequest.model_validate({"question": question, "lang": lang})
     except ValidationError as exc:
         raise BadInput(validation_message(exc)) from exc
-    kb = knowledge_base()
-    if kb.is_empty():
-        kb.ingest()
-    response = AnswerService(kb, chat_model=build_chat_model(kb.settings)).ask(request)
+    response = services().answers.ask(request)
     if as_json:
         emit_json(response)
         return
@@ -138,21 +138,13 @@ def similar(
     as_json: Annotated[bool, typer.Option("--json", help="Print the similar shape as JSON")] = False,
 ) -> None:
     """Comparable cases with their KPI sets."""
-    from app.assistant.cases import CaseLibrary
-    from app.assistant.schemas import SimilarRequest, SimilarResponse
+    from app.cases.schemas import SimilarRequest, SimilarResponse
 
     try:
-        request = SimilarRequest(text=text, k=k, category=category)
-        if category is not None:
-            from app.knowledge.schemas import SearchFilters
-
-            SearchFilters(category=category)  # type: ignore[arg-type]
+        request = SimilarRequest.model_validate({"text": text, "k": k, "category": category})
     except ValidationError as exc:
         raise BadInput(validation_message(exc)) from exc
-    kb = knowledge_base()
-    if kb.is_empty():
-        kb.ingest()
-    cases = CaseLibrary(kb).similar(request.text, request.k, category=request.category)
+    cases = services().cases.similar(request.text, request.k, category=request.category)
     if as_json:
         emit_json(SimilarResponse(query=request.text, cases=cases))
         return
@@ -168,7 +160,9 @@ def critique(
     file: Annotated[str, typer.Argument(help="Plan as .json, .yaml/.yml, or - for JSON on stdin")],
     fmt: Annotated[str, typer.Option("--format", help="md | json | html")] = "md",
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Add LLM explanations (needs SOSEI_LLM)")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add LLM explanations (needs SOSEI_LLM)")
+    ] = False,
 ) -> None:
     """Critique a draft plan's KPIs against the guideline rules (deterministic, with evidence)."""
     from app.kpi.plan_input import PlanInputError, format_for, parse_plan
@@ -189,7 +183,7 @@ def critique(
         request = parse_plan(text, kind)
     except (PlanInputError, UnicodeDecodeError) as exc:
         raise BadInput(f"{file}: {exc}") from exc
-    service = critique_service()
+    service = services().critique
     result = service.critique_explained(request) if explain else service.critique(request)
     if output == "json":
         emit_json(result)
@@ -197,16 +191,6 @@ def critique(
         sys.stdout.write(to_html(result))
     else:
         sys.stdout.write(to_markdown(result))
-
-
-def critique_service():  # -> CritiqueService
-    from app.assistant.llm import build_chat_model
-    from app.kpi.service import CritiqueService
-
-    kb = knowledge_base()
-    if kb.is_empty():
-        kb.ingest()
-    return CritiqueService(kb, chat_model=build_chat_model(kb.settings))
 
 
 @cli.command()

@@ -10,13 +10,13 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from app.assistant.answers import AnswerService
-from app.assistant.schemas import AskRequest
-from app.config import PROJECT_ROOT, Settings
+from app.assistant.schemas import AskRequest, AskResponse
+from app.config import Settings
 from app.evaluation.retrieval import load_dev_set
 from app.knowledge.service import KnowledgeBase
+from app.services import build_services
 
-OFF_TOPIC_SET = PROJECT_ROOT / "eval" / "offtopic.yaml"
+OFF_TOPIC_SET = "offtopic.yaml"
 
 
 class AnswerEvalReport(BaseModel):
@@ -33,13 +33,20 @@ class AnswerEvalReport(BaseModel):
     full_answer_ms_p95: float
 
 
-def run_answer_eval(settings: Settings, kb: KnowledgeBase | None = None, off_topic: Path = OFF_TOPIC_SET):
-    kb = kb or KnowledgeBase(settings)
-    kb.ingest(show_progress=False)
-    service = AnswerService(kb)  # extractive mode: the default, and what is measured
-    questions = load_dev_set()
+def run_answer_eval(
+    settings: Settings, kb: KnowledgeBase | None = None, off_topic: Path | None = None
+) -> AnswerEvalReport:
+    # Extractive mode (no LLM): the default, and what is measured.
+    services = build_services(settings.model_copy(update={"llm": "none"}), knowledge=kb)
+    services.knowledge.ingest(show_progress=False)
+    service = services.answers
+    questions = load_dev_set(settings.eval_dir / "retrieval_dev.yaml")
+    off_topic = off_topic or settings.eval_dir / OFF_TOPIC_SET
     service.ask(AskRequest(question=questions[0].question))  # warm
-    first_token, full, cited, answered = [], [], {}, 0
+    first_token: list[float] = []
+    full: list[float] = []
+    cited: dict[str, tuple[str, bool]] = {}
+    answered = 0
     refused_ids: list[str] = []
     for q in questions:
         started = time.perf_counter()
@@ -50,7 +57,7 @@ def run_answer_eval(settings: Settings, kb: KnowledgeBase | None = None, off_top
             if event == "done":
                 response = data
         full.append((time.perf_counter() - started) * 1000)
-        assert response is not None
+        assert isinstance(response, AskResponse)
         answered += not response.refused
         if response.refused:
             refused_ids.append(q.id)
@@ -58,7 +65,8 @@ def run_answer_eval(settings: Settings, kb: KnowledgeBase | None = None, off_top
     off = yaml.safe_load(off_topic.read_text(encoding="utf-8"))
     leaked = [o["id"] for o in off if not service.ask(AskRequest(question=o["question"])).refused]
     by_language = {
-        lang: sum(ok for lg, ok in cited.values() if lg == lang) / sum(1 for lg, _ in cited.values() if lg == lang)
+        lang: sum(ok for lg, ok in cited.values() if lg == lang)
+        / sum(1 for lg, _ in cited.values() if lg == lang)
         for lang in sorted({lg for lg, _ in cited.values()})
     }
     full_sorted = sorted(full)

@@ -23,6 +23,9 @@ def print_retrieval(report: RetrievalReport, console: Console) -> None:
     groups = ", ".join(f"{g} {v:.3f}" for g, v in report.by_group.items())
     console.print(f"hybrid hit@5 by question group: {groups}")
     console.print(f"hybrid misses at 5: {', '.join(report.systems[0].misses_at_5) or 'none'}")
+    for name, scores in report.blind.items():
+        figures = "; ".join(f"{s.system} hit@5 {s.hit_at_5:.3f} MRR {s.mrr:.3f} (n={s.n})" for s in scores)
+        console.print(f"blind set {name}: {figures}")
     console.print(
         f"search latency (warm, k=5): p50 {report.latency_ms_p50} ms, p95 {report.latency_ms_p95} ms"
     )
@@ -56,7 +59,9 @@ def print_kpi(report: KpiEvalReport, console: Console, show_mistakes: bool = Fal
 
 
 def print_answers(report: AnswerEvalReport, console: Console) -> None:
-    table = Table(title=f"Answers — extractive mode ({report.questions} dev + {report.off_topic} off-topic questions)")
+    table = Table(
+        title=f"Answers — extractive mode ({report.questions} dev + {report.off_topic} off-topic questions)"
+    )
     table.add_column("measure")
     table.add_column("value", justify="right")
     langs = ", ".join(f"{lang} {v:.3f}" for lang, v in report.by_language.items())
@@ -83,8 +88,8 @@ def run_evaluations(
     console = Console(stderr=not echo)
     results: dict = {}
     if suite in ("kpi", "all"):
-        for key, path in (("kpi", LABELLED_SET), ("kpi_heldout", HELDOUT_SET)):
-            kpi_report = run_kpi_eval(settings, path=path)
+        for key, name in (("kpi", LABELLED_SET), ("kpi_heldout", HELDOUT_SET)):
+            kpi_report = run_kpi_eval(settings, path=settings.eval_dir / name)
             results[key] = kpi_report.model_dump()
             if echo:
                 print_kpi(kpi_report, console, show_mistakes)

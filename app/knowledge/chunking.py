@@ -28,11 +28,15 @@ class Chunk:
 
     @property
     def indexed_text(self) -> str:
-        """What is embedded and matched lexically: title and section give a bare passage its context."""
-        head = self.metadata.get("title", "")
-        if self.heading and self.heading != head:
-            head = f"{head}｜{self.heading}" if head else self.heading
-        return f"{head}\n{self.text}" if head else self.text
+        return passage_text(self.metadata.get("title", ""), self.heading, self.text)
+
+
+def passage_text(title: str, heading: str, text: str) -> str:
+    """What is embedded and matched lexically: title and section give a bare passage its context."""
+    head = title
+    if heading and heading != title:
+        head = f"{title}｜{heading}" if title else heading
+    return f"{head}\n{text}" if head else text
 
 
 def split_sentences(paragraph: str) -> list[str]:

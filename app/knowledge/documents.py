@@ -11,26 +11,32 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from app.i18n import catalog
+
 Kind = Literal["case", "guideline", "article", "upload"]
 Level = Literal["overall", "outcome", "output"]
 
 CATEGORIES: tuple[str, ...] = ("地方創業", "農林水產", "觀光振興", "地方人口移動", "街區營造", "工作方法改革")
 Category = Literal["地方創業", "農林水產", "觀光振興", "地方人口移動", "街區營造", "工作方法改革"]
 
-FACTORS: dict[str, str] = {
-    "self_reliance": "自立性",
-    "public_private": "官民協働",
-    "cross_region": "地域間連携",
-    "cross_policy": "政策間連携",
-    "lead_body": "推動主體明確",
-    "talent": "人才確保與培育",
-}
+# Display names come from the zh-TW catalog, the one place the factors are named (English in en.yaml).
+FACTORS: dict[str, str] = dict(catalog("zh-TW").factors)
 Factor = Literal["self_reliance", "public_private", "cross_region", "cross_policy", "lead_body", "talent"]
 
 # 產官學金勞言 (+ 社 for NPOs and community groups): who takes part, as the research notes classify actors.
 SECTORS: tuple[str, ...] = ("產", "官", "學", "金", "勞", "言", "社")
 Sector = Literal["產", "官", "學", "金", "勞", "言", "社"]
-CONTEXTS: tuple[str, ...] = ("災後重建", "原住民族", "離島", "產業轉型", "人口減少", "高齡化", "農村", "山村", "漁村")
+CONTEXTS: tuple[str, ...] = (
+    "災後重建",
+    "原住民族",
+    "離島",
+    "產業轉型",
+    "人口減少",
+    "高齡化",
+    "農村",
+    "山村",
+    "漁村",
+)
 Context = Literal["災後重建", "原住民族", "離島", "產業轉型", "人口減少", "高齡化", "農村", "山村", "漁村"]
 
 UPLOAD_SUFFIXES = (".md", ".txt", ".pdf", ".docx")

@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.knowledge.chunking import Chunk, chunk_document
@@ -20,6 +22,9 @@ from app.knowledge.documents import Document, discover_files, ensure_unique_ids,
 from app.knowledge.embeddings import Embedder
 from app.knowledge.schemas import IngestReport
 from app.knowledge.store import ChunkStore
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 # Bump when chunking or chunk metadata changes, so existing indexes are rebuilt on the next ingest.
 INDEX_VERSION = 2
@@ -37,7 +42,9 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
 
 def load_documents(paths: Sequence[Path], corpus_dir: Path) -> list[Document]:
     """Read and validate everything first, so a bad file stops the run before the index changes."""
-    return ensure_unique_ids([load_path(path.resolve(), corpus_dir) for path in discover_files(paths, corpus_dir)])
+    return ensure_unique_ids(
+        [load_path(path.resolve(), corpus_dir) for path in discover_files(paths, corpus_dir)]
+    )
 
 
 def _batches(
@@ -61,8 +68,8 @@ class _Progress:
     def __init__(self, total: int, enabled: bool) -> None:
         self.enabled = enabled and total > 0
         self.total = total
-        self._bar = None
-        self._task = None
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> _Progress:
         if self.enabled:
@@ -82,12 +89,14 @@ class _Progress:
         return self
 
     def advance(self, n: int) -> None:
-        if self._bar is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.advance(self._task, n)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._bar is not None:
-            self._bar.__exit__(*exc)
+            self._bar.__exit__(exc_type, exc, tb)
 
 
 class Indexer:

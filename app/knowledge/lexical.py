@@ -1,9 +1,17 @@
 """Lexical retrieval: Okapi BM25 over a CJK-aware tokenisation.
 
 Chinese and Japanese have no spaces, so CJK runs become overlapping character bigrams (the measured best
-choice, see eval/README.md), optionally jieba words. Japanese shinjitai forms are folded to their
-Traditional equivalents (観→觀, 県→縣) so a Japanese query matches zh-TW text; nothing is converted to
-Simplified. Latin words and numbers are lower-cased words.
+choice, see eval/README.md), optionally jieba words. Latin words and numbers are lower-cased words.
+
+Japanese and Taiwanese kanji differ in form (観/觀, 県/縣, 産/產, 内/內). Two tables, both derived at import
+from OpenCC's Japanese dictionaries, bridge them:
+- `normalise()` (NFKC, lower case, then Japanese-only forms to Traditional) is also what the KPI rules match
+  and quote, so it leaves every character of Taiwan's Big5 set as it is and rewrites only the others: to
+  OpenCC jp2t's Traditional form when that is in Big5, else to the Big5 character OpenCC t2jp writes that
+  way (jp2t gives 郷→鄕, 産→産; Taiwan writes 鄉, 產). Plain jp2t would also rewrite Taiwan's own 為 鎮 研
+  真 並 to 爲 鎭 硏 眞 竝. Nothing is converted to Simplified.
+- Tokens, which are never shown, fold both sides to Japanese shinjitai (OpenCC t2jp) after segmentation, so
+  forms that also exist in Big5 match too (伝/傳, 体/體, 証/證, 万/萬).
 """
 
 from __future__ import annotations
@@ -11,32 +19,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
+import opencc
 
 TokenizerMode = Literal["bigram", "jieba", "both"]
 
-# Japanese shinjitai → Traditional Chinese, for characters common in this domain.
-_SHINJITAI = (
-    "観觀県縣発發関關営營労勞産產広廣済濟経經継繼総總転轉読讀売賣駅驛郷鄉楽樂薬藥来來数數図圖団團国國"
-    "区區実實写寫会會対對応應単單変變学學児兒帰歸気氣権權検檢険險験驗効效歳歲辺邊価價従從処處当當体體"
-    "拡擴覧覽続續絵繪緑綠縄繩囲圍圏圈様樣栄榮円圓塩鹽圧壓医醫雑雜税稅説說鉄鐵灯燈党黨闘鬥徳德独獨髪髮"
-    "浜濱仏佛歩步豊豐毎每万萬満滿黙默訳譯頼賴乱亂竜龍両兩猟獵涙淚励勵礼禮齢齡恋戀炉爐録錄湾灣択擇沢澤"
-    "担擔胆膽断斷遅遲昼晝虫蟲聴聽庁廳点點伝傳届屆悩惱脳腦廃廢麦麥抜拔晩晚蛮蠻秘祕払拂弁辯舗鋪宝寶誉譽"
-    "揺搖戻戾霊靈歴歷暦曆収收渋澀獣獸縦縱粛肅称稱焼燒証證条條状狀乗乘浄淨剰剩畳疊嬢孃譲讓醸釀触觸寝寢"
-    "尽盡粋粹酔醉穂穗随隨髄髓枢樞瀬瀨声聲斉齊静靜窃竊摂攝専專浅淺戦戰践踐銭錢潜潛繊纖禅禪双雙壮壯争爭"
-    "荘莊捜搜挿插巣巢装裝層層騒騷増增蔵藏臓臟属屬帯帶滞滯滝瀧弾彈鋳鑄徴徵盗盜稲稻覇霸拠據楼樓錬鍊軽輕"
-    "芸藝亜亞悪惡壱壹隠隱栄榮駆驅駅驛謡謠縁緣応應横橫欧歐殴毆穏穩仮假画畫絵繪悔悔壊壞懐懷慨慨"
-    "殻殼覚覺楽樂喝喝缶罐巻卷陥陷勧勸寛寬漢漢関關歓歡陥陷顔顏帰歸偽僞戯戲犠犧旧舊拠據峡峽挟挾狭狹郷鄉"
-    "暁曉勤勤謹謹区區駆驅勲勳径徑茎莖恵惠掲揭渓溪経經蛍螢軽輕継繼鶏雞芸藝撃擊県縣剣劍険險圏圈検檢"
-    "献獻権權顕顯験驗厳嚴呉吳娯娛効效恒恆黄黃鉱鑛号號国國黒黑穀穀砕碎済濟斎齋剤劑雑雜参參蚕蠶惨慘桟棧"
-    "残殘糸絲歯齒児兒辞辭湿濕実實写寫釈釋寿壽収收従從渋澀獣獸縦縱祝祝粛肅処處奨獎将將焼燒称稱渉涉"
-    "傷傷奨獎詳詳讃讚姉姊"
-)
-_FOLD = str.maketrans(dict(zip(_SHINJITAI[0::2], _SHINJITAI[1::2], strict=True)))
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)?")
 _EN_STOP = frozenset(
@@ -48,8 +39,43 @@ _EN_STOP = frozenset(
 )
 
 
+def _fold_tables() -> tuple[dict[int, str], dict[int, str]]:
+    """(Japanese-only form → Taiwan form, any form → shinjitai) for str.translate, from OpenCC's character
+    tables. OpenCC runs only here, at import, on each ideograph of U+3400–U+9FFF alone (NFKC has turned
+    compatibility ideographs into these), so no request thread ever calls it. jp2t's word table
+    (総合→綜合, 予算→預算) is left out on purpose: it translates words rather than folding forms, and the
+    corpus writes the Japanese terms character by character (總合戰略 20×, 綜合戰略 3×)."""
+    chars = [chr(cp) for cp in range(0x3400, 0xA000)]
+
+    def convert(config: str) -> list[str]:
+        return opencc.OpenCC(config).convert("\n".join(chars)).split("\n")
+
+    traditional, shinjitai = convert("jp2t"), convert("t2jp")
+    round_trip = "".join(chars).encode("big5", "replace").decode("big5")  # "?" where Big5 has no code
+    big5 = {c for c, back in zip(chars, round_trip, strict=True) if c == back}
+    # shinjitai → the Big5 characters t2jp writes that way (産 ← 產, 郷 ← 鄉, 内 ← 內)
+    written_as: defaultdict[str, set[str]] = defaultdict(set)
+    for c, j in zip(chars, shinjitai, strict=True):
+        if c in big5 and j not in big5:
+            written_as[j].add(c)
+    to_taiwan: dict[int, str] = {}
+    for c, t in zip(chars, traditional, strict=True):
+        if c in big5:
+            continue
+        if t != c and t in big5:
+            to_taiwan[ord(c)] = t
+        elif len(written_as[c]) == 1:
+            to_taiwan[ord(c)] = next(iter(written_as[c]))
+    to_shinjitai = {ord(c): j for c, j in zip(chars, shinjitai, strict=True) if j != c}
+    return to_taiwan, to_shinjitai
+
+
+_TO_TAIWAN, _TO_SHINJITAI = _fold_tables()
+
+
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+    """NFKC, lower case, Japanese-only kanji forms to Taiwan's Traditional forms; Big5 text is unchanged."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_TO_TAIWAN)
 
 
 def _jieba_words(run: str) -> list[str]:
@@ -65,13 +91,15 @@ def tokenize(text: str, mode: TokenizerMode = "bigram") -> list[str]:
         run = match.group()
         if _CJK_RUN.fullmatch(run):
             if mode in ("bigram", "both"):
-                tokens.extend(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else tokens.append(
-                    run
+                folded = run.translate(_TO_SHINJITAI)
+                tokens.extend(folded[i : i + 2] for i in range(len(folded) - 1)) if len(folded) > 1 else (
+                    tokens.append(folded)
                 )
             if mode in ("jieba", "both"):
+                # Segmented before folding: jieba's dictionary knows the Chinese forms, not shinjitai.
                 # Prefixed in "both" mode so a 2-character word is not double-counted as a bigram.
                 prefix = "w:" if mode == "both" else ""
-                tokens.extend(prefix + w for w in _jieba_words(run))
+                tokens.extend(prefix + w.translate(_TO_SHINJITAI) for w in _jieba_words(run))
         elif run not in _EN_STOP:
             tokens.append(run)
     return tokens

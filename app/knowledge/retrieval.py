@@ -12,6 +12,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from app.config import Settings
+from app.knowledge.chunking import passage_text
 from app.knowledge.embeddings import Embedder
 from app.knowledge.lexical import BM25Index, tokenize
 from app.knowledge.schemas import SearchFilters, SearchHit, SearchMode
@@ -19,38 +20,9 @@ from app.knowledge.store import ChunkStore, StoredChunk
 
 
 def indexed_text(chunk: StoredChunk) -> str:
-    """Title and section heading in front of the passage, as at embedding time (see Chunk.indexed_text)."""
-    title = str(chunk.metadata.get("title", ""))
-    heading = str(chunk.metadata.get("heading", ""))
-    head = f"{title}｜{heading}" if heading and heading != title else title
-    return f"{head}\n{chunk.text}" if head else chunk.text
-
-
-def chroma_where(filters: SearchFilters | None) -> dict | None:
-    if filters is None or filters.is_empty():
-        return None
-    clauses: list[dict] = [
-        {name: value}
-        for name, value in (
-            ("kind", filters.kind),
-            ("category", filters.category),
-            ("country", filters.country),
-        )
-        if value
-    ]
-    if filters.factor:
-        clauses.append({f"f_{filters.factor}": True})
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _matches(meta: dict, filters: SearchFilters) -> bool:
-    if filters.kind and meta.get("kind") != filters.kind:
-        return False
-    if filters.category and meta.get("category") != filters.category:
-        return False
-    if filters.country and meta.get("country") != filters.country:
-        return False
-    return not (filters.factor and not meta.get(f"f_{filters.factor}"))
+    """The chunk as it was embedded (see passage_text)."""
+    meta = chunk.metadata
+    return passage_text(str(meta.get("title", "")), str(meta.get("heading", "")), chunk.text)
 
 
 class HybridRetriever:
@@ -63,7 +35,6 @@ class HybridRetriever:
         self.store = store
         # A provider defers loading the model until a dense search needs it (lexical-only users never do).
         self._embedder = embedder
-        self._last_query: tuple[str, np.ndarray] | None = None
         self.refresh()
 
     @property
@@ -78,31 +49,35 @@ class HybridRetriever:
         mode = self.settings.lexical_tokenizer
         self.bm25 = BM25Index([tokenize(indexed_text(c), mode) for c in self.chunks])
 
-    def query_vector(self, query: str) -> np.ndarray:
-        """The query's embedding; the last one is kept, since answering embeds the same query again."""
-        last = self._last_query  # one read: another request thread may replace it meanwhile
-        if last is None or last[0] != query:
-            last = (query, self.embedder.embed_queries([query])[0])
-            self._last_query = last
-        return last[1]
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's embedding; callers that need it twice (answering) compute it once and pass it on."""
+        return self.embedder.embed_queries([query])[0]
 
-    def _dense(self, query: str, n: int, filters: SearchFilters | None) -> list[tuple[int, float]]:
-        vector = self.query_vector(query)
-        found = self.store.query(vector, n, chroma_where(filters))
+    def _dense(self, vector: np.ndarray, n: int, filters: SearchFilters | None) -> list[tuple[int, float]]:
+        found = self.store.query(vector, n, filters.chroma_where() if filters else None)
         return [(self.position[cid], score) for cid, score in found if cid in self.position]
 
     def _lexical(self, query: str, n: int, filters: SearchFilters | None) -> list[tuple[int, float]]:
         allowed = None
         if filters is not None and not filters.is_empty():
-            allowed = np.array([_matches(c.metadata, filters) for c in self.chunks], dtype=bool)
+            allowed = np.array([filters.matches(c.metadata) for c in self.chunks], dtype=bool)
         return self.bm25.top(tokenize(query, self.settings.lexical_tokenizer), n, allowed)
 
     def candidates(
-        self, query: str, k: int, filters: SearchFilters | None = None, mode: SearchMode = "hybrid"
+        self,
+        query: str,
+        k: int,
+        filters: SearchFilters | None = None,
+        mode: SearchMode = "hybrid",
+        query_vector: np.ndarray | None = None,
     ) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-        """Ranked (chunk position, score) lists from the dense and the lexical retriever."""
+        """Ranked (chunk position, score) lists from the dense and the lexical retriever; the query is
+        embedded here unless its vector is given."""
         pool = max(self.settings.candidate_pool, k * 3)
-        dense = self._dense(query, pool, filters) if mode in ("hybrid", "dense") else []
+        dense: list[tuple[int, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embed_query(query) if query_vector is None else query_vector
+            dense = self._dense(vector, pool, filters)
         lexical = self._lexical(query, pool, filters) if mode in ("hybrid", "lexical") else []
         return dense, lexical
 
@@ -165,11 +140,16 @@ class HybridRetriever:
         return hits
 
     def search(
-        self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: SearchMode = "hybrid"
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        mode: SearchMode = "hybrid",
+        query_vector: np.ndarray | None = None,
     ) -> list[SearchHit]:
         if not self.chunks:
             return []
-        dense, lexical = self.candidates(query, k, filters, mode)
+        dense, lexical = self.candidates(query, k, filters, mode, query_vector)
         return self.fuse(dense, lexical, k)
 
 

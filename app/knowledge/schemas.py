@@ -22,7 +22,28 @@ class SearchFilters(BaseModel):
     factor: Factor | None = None
 
     def is_empty(self) -> bool:
-        return not any(self.model_dump().values())
+        return not self.conditions()
+
+    def conditions(self) -> dict[str, str | bool]:
+        """The filters as equality conditions on chunk metadata; the one reading of what a filter means,
+        used both for Chroma's `where` and for the lexical index's mask."""
+        found: dict[str, str | bool] = {
+            name: value
+            for name, value in (("kind", self.kind), ("category", self.category), ("country", self.country))
+            if value
+        }
+        if self.factor:
+            found[f"f_{self.factor}"] = True  # one boolean per factor: Chroma metadata holds scalars only
+        return found
+
+    def matches(self, metadata: dict[str, Any]) -> bool:
+        return all(metadata.get(key) == value for key, value in self.conditions().items())
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        clauses = [{key: value} for key, value in self.conditions().items()]
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class SearchRequest(SearchFilters):

@@ -7,12 +7,17 @@ half-way leaves an incomplete document, which the next ingest detects and rebuil
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from app.config import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api import Collection
+    from chromadb.api.types import Where
 from app.knowledge.chunking import Chunk
 from app.knowledge.documents import FACTORS
 
@@ -60,6 +65,11 @@ def _chunk_metadata(chunk: Chunk, doc_hash: str, n_chunks: int, model: str) -> d
     return meta
 
 
+def _scalars(meta: Mapping[str, object]) -> dict[str, str | int | float | bool]:
+    """Chunk metadata as written: scalars only (Chroma's types also allow vectors, which sosei never stores)."""
+    return {key: value for key, value in meta.items() if isinstance(value, str | int | float | bool)}
+
+
 class ChunkStore:
     def __init__(self, settings: Settings) -> None:
         import chromadb
@@ -76,7 +86,7 @@ class ChunkStore:
         self.collection_name = settings.collection
         self.collection = self._open()
 
-    def _open(self):  # -> chromadb Collection
+    def _open(self) -> Collection:
         return self.client.get_or_create_collection(
             self.collection_name,
             configuration={"hnsw": {"space": "cosine"}},
@@ -104,7 +114,7 @@ class ChunkStore:
                 doc_id,
                 DocState(
                     doc_hash=str(meta.get("doc_hash", "")),
-                    expected_chunks=int(meta.get("n_chunks", 0)),
+                    expected_chunks=int(str(meta.get("n_chunks", 0))),
                     source_path=str(meta.get("source_path", "")),
                     kind=str(meta.get("kind", "")),
                 ),
@@ -114,9 +124,9 @@ class ChunkStore:
         return states
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        ids = list(doc_ids)
+        ids: list[str | int | float | bool] = list(doc_ids)
         if ids:
-            self.collection.delete(where={"doc_id": {"$in": ids}})
+            self.collection.delete(where=cast("Where", {"doc_id": {"$in": ids}}))
 
     def replace_document(
         self, doc_id: str, chunks: Sequence[Chunk], embeddings: np.ndarray, doc_hash: str, model: str
@@ -135,7 +145,7 @@ class ChunkStore:
     def all_chunks(self) -> list[StoredChunk]:
         got = self.collection.get(include=["documents", "metadatas"])
         return [
-            StoredChunk(chunk_id, text or "", dict(meta or {}))
+            StoredChunk(chunk_id, text or "", _scalars(meta or {}))
             for chunk_id, text, meta in zip(
                 got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
             )

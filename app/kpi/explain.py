@@ -10,8 +10,8 @@ import re
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from app.assistant.llm import load_prompt
 from app.kpi.schemas import CritiqueResponse, Finding
+from app.llm import load_prompt
 
 logger = logging.getLogger("sosei.kpi")
 MAX_EXPLANATION_CHARS = 400

@@ -143,8 +143,7 @@ MEANS_AS_GOAL = re.compile(
 # Policy fields: 政策間連携 needs at least two of them in one plan.
 POLICY_FIELDS: dict[str, tuple[str, ...]] = {
     "welfare": terms(
-        "福祉, 社福, 長照, 照護, 身障, 障礙, 高齡, 長者, 共餐, 送餐, welfare, elderly, disabled, 障害, "
-        "高齢者"
+        "福祉, 社福, 長照, 照護, 身障, 障礙, 高齡, 長者, 共餐, 送餐, welfare, elderly, disabled, 障害, 高齢者"
     ),
     "education": terms("教育, 學校, 學生, 大學, 高中, education, school, university, students"),
     "tourism": terms("觀光, 旅遊, 遊程, 導覽, 遊客, tourism, tourist, tours, 観光"),
@@ -206,7 +205,9 @@ def contains_any(
 
     def counts(start: int) -> bool:
         before = text[:start]
-        return not (negatable and NEGATIONS.search(before)) and not (unless_after and unless_after.search(before))
+        return not (negatable and NEGATIONS.search(before)) and not (
+            unless_after and unless_after.search(before)
+        )
 
     for term in terms:
         if any(ch in term for ch in ".{[(|"):

@@ -307,3 +307,13 @@ def date_from_match(m: re.Match[str]) -> tuple[int, int | None] | None:
     if kind == "den":
         return int(m["enyear"]), _MONTHS.index(m["enmon"][:3].lower()) + 1
     return int(m["fyyear"] or m.group(kind or 0)), None
+
+
+def format_number(value: float | None, fallback: str = "") -> str:
+    """A figure as people read it: 40.0 → 40, 3520000000.0 → 3,520,000,000, 12.5 → 12.5, 0.125 → 0.13.
+    `fallback` stands in for a missing value."""
+    if value is None:
+        return fallback
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

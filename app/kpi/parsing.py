@@ -9,27 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from app.kpi import numbers as nums
 from app.kpi.numbers import alternation, normalise_unit, parse_number, parse_ratio, to_ad_year, to_halfwidth
+from app.kpi.schemas import Direction, ParsedFields
 
-Direction = Literal["increase", "decrease", "maintain"]
 
+class ParsedKpi(ParsedFields):
+    """The parsed fields plus the measure's name: numbers, dates and verbs stripped, e.g. "老街空店舖數"."""
 
-class ParsedKpi(BaseModel):
-    name: str  # the measure, with numbers, dates and verbs stripped, e.g. "老街空店舖數"
-    baseline: float | None = None
-    baseline_year: str | None = None  # AD year, e.g. "2023"
-    target: float | None = None
-    relative_change: float | None = None  # +0.10 for 成長一成 / 增加10% / +10%; negative for 減少兩成
-    unit: str | None = None  # 間, 人, 元, 日圓, %, …; money is normalised to the currency word
-    per: str | None = None  # "年" for 每年 / 年間 / per year
-    deadline: str | None = None  # AD year "2026", or "2026-12" when a month is given
-    direction: Direction | None = None
-    unparsed: list[str] = Field(default_factory=list)  # number- or date-like fragments not understood
+    name: str
 
 
 # --- lexicon ---------------------------------------------------------------------------------------

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 from typing import Literal
 
 import yaml
 from pydantic import ValidationError
 
 from app.kpi.schemas import CritiqueRequest
+
+EXAMPLE_PLAN = "old-street.yaml"
 
 
 class PlanInputError(ValueError):
@@ -44,3 +47,8 @@ def format_for(name: str) -> Literal["json", "yaml"]:
     if lowered.endswith((".yaml", ".yml")):
         return "yaml"
     raise PlanInputError(f"{name}: unsupported plan file; use .json, .yaml/.yml, or - for JSON on stdin")
+
+
+def example_plan() -> CritiqueRequest:
+    """The sample plan shipped in examples/ (the review page's 載入範例計畫, the README's CLI example)."""
+    return parse_plan((files("app.kpi") / "examples" / EXAMPLE_PLAN).read_text(encoding="utf-8"), "yaml")

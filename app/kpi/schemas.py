@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.cases.schemas import ComparableCase
 from app.knowledge.documents import Category, Level
 
 MAX_KPIS = 100
@@ -99,15 +100,23 @@ class Finding(BaseModel):
 
 
 class ParsedFields(BaseModel):
+    """What a KPI's text says, field by field (structured KPI fields override these in the critique)."""
+
     baseline: float | None = None
     target: float | None = None
-    unit: str | None = None
-    deadline: str | None = None
+    unit: str | None = Field(
+        None, description="間, 人, 元, 日圓, %, …; money is normalised to the currency word"
+    )
+    deadline: str | None = Field(None, description='AD year "2026", or "2026-12" when a month is given')
     direction: Direction | None = None
-    baseline_year: str | None = None
-    relative_change: float | None = None
-    per: str | None = None
-    unparsed: list[str] = Field(default_factory=list)
+    baseline_year: str | None = Field(None, description='AD year, e.g. "2023"')
+    relative_change: float | None = Field(
+        None, description="+0.10 for 成長一成 / 增加10% / +10%; negative for 減少兩成"
+    )
+    per: str | None = Field(None, description='"年" for 每年 / 年間 / per year')
+    unparsed: list[str] = Field(
+        default_factory=list, description="number- or date-like fragments not understood"
+    )
 
 
 class KpiResult(BaseModel):
@@ -120,23 +129,6 @@ class KpiResult(BaseModel):
     parsed: ParsedFields
     findings: list[Finding]
     checks: dict[str, bool] = Field(description="Per-KPI rule code → passed")
-
-
-class CaseKpi(BaseModel):
-    name: str
-    level: Level
-
-
-class ComparableCase(BaseModel):
-    case_id: str
-    title: str
-    place: str = ""
-    country: str = ""
-    category: str = ""
-    factors: list[str] = Field(default_factory=list)
-    kpis: list[CaseKpi] = Field(default_factory=list)
-    score: float = 0.0
-    why: str = ""
 
 
 class CritiqueSummary(BaseModel):

@@ -10,7 +10,7 @@ from collections import Counter
 
 from langchain_core.language_models import BaseChatModel
 
-from app.assistant.cases import CaseLibrary
+from app.cases.library import CaseLibrary
 from app.knowledge.service import KnowledgeBase
 from app.kpi.context import build_plan
 from app.kpi.evidence import EvidenceFinder
@@ -23,10 +23,10 @@ COMPARABLE_CASES = 3
 
 class CritiqueService:
     def __init__(
-        self, kb: KnowledgeBase, cases: CaseLibrary | None = None, chat_model: BaseChatModel | None = None
+        self, kb: KnowledgeBase, cases: CaseLibrary, chat_model: BaseChatModel | None = None
     ) -> None:
         self.kb = kb
-        self.cases = cases or CaseLibrary(kb)
+        self.cases = cases
         self.evidence = EvidenceFinder(kb)
         self.chat_model = chat_model
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from app.kpi import lexicon as lx
 from app.kpi.context import KpiContext
+from app.kpi.numbers import format_number
 
 # (words that must all appear in the KPI, better outcome measure); the first match wins.
 _REWRITES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -62,20 +63,14 @@ def better_measure(kpi: KpiContext) -> str:
     return DEFAULT_MEASURE
 
 
-def _number(value: float | None, fallback: str) -> str:
-    if value is None:
-        return fallback
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 def example_kpi(measure: str, kpi: KpiContext, *, keep_numbers: bool = False) -> str:
     """A complete KPI sentence: measure, baseline with its year, target, deadline."""
     p = kpi.parsed
     unit = p.unit or ""
     deadline = p.deadline or "20XX"
     if keep_numbers and (p.baseline is not None or p.target is not None):
-        baseline = _number(p.baseline, "X")
-        target = _number(p.target, "Y")
+        baseline = format_number(p.baseline, "X")
+        target = format_number(p.target, "Y")
     else:
         baseline, target, unit = "X", "Y", ""
     year = f"{p.baseline_year}年的" if p.baseline_year else "現況"

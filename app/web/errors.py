@@ -1,4 +1,5 @@
-"""Error handling: bad input answers 4xx naming the field; nothing ever leaks a traceback."""
+"""Error handling: bad input answers 4xx naming the field; an unknown page gets the HTML 404 page; nothing
+ever leaks a traceback."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.web.templating import Page
 
 logger = logging.getLogger("sosei.web")
 MAX_BODY_BYTES = 1_000_000
 
 
-def describe_validation_errors(errors: list[dict]) -> str:
+def describe_validation_errors(errors: list[dict[str, object]]) -> str:
     parts = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ())]
+        loc = [str(p) for p in err.get("loc", ()) or ()]  # type: ignore[attr-defined]
         if loc and loc[0] in ("body", "query", "path"):  # where the field came from, not its name
             loc = loc[1:]
         parts.append(f"{'.'.join(loc) or 'body'}: {err.get('msg', 'invalid')}")
@@ -33,7 +36,9 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not request.url.path.startswith(("/api/", "/static/")):
+            return Page(request, request.app.state.templates).not_found()
         return JSONResponse(
             status_code=exc.status_code, content={"error": str(exc.detail), "detail": exc.detail}
         )

@@ -1,6 +1,6 @@
 """Corpus Markdown → HTML for the pages. Raw HTML in the source is disabled, so it shows as text.
 
-Headings get ids (`sec-<heading>`) so a citation can link to its section; the same rule is in chat.js.
+Headings get ids (`sec-<heading>`) so a citation can link to its section; the same rule is in static/passage.js.
 Tables are wrapped so they scroll sideways on narrow screens; links to other sites open safely.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
@@ -20,7 +21,7 @@ def section_id(heading: str) -> str:
     return "sec-" + _SPACE.sub("-", heading.strip())
 
 
-def _heading_ids(state) -> None:  # type: ignore[no-untyped-def] - markdown-it core rule
+def _heading_ids(state: StateCore) -> None:
     tokens: list[Token] = state.tokens
     prefix = state.env.get("id_prefix", "")
     seen: dict[str, int] = {}
@@ -31,7 +32,7 @@ def _heading_ids(state) -> None:  # type: ignore[no-untyped-def] - markdown-it c
             token.attrSet("id", anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}")
 
 
-def _external_links(state) -> None:  # type: ignore[no-untyped-def]
+def _external_links(state: StateCore) -> None:
     for block in state.tokens:
         for token in block.children or []:
             href = str(token.attrGet("href") or "") if token.type == "link_open" else ""

@@ -8,13 +8,11 @@ from dataclasses import asdict, dataclass
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from app.config import PROJECT_ROOT
 from app.knowledge.documents import CATEGORIES
-from app.kpi.plan_input import PlanInputError, describe, format_for, parse_plan
-from app.kpi.report import number
+from app.kpi.numbers import format_number
+from app.kpi.plan_input import PlanInputError, describe, example_plan, format_for, parse_plan
 from app.kpi.schemas import CritiqueRequest, KpiInput
 
-EXAMPLE_PLAN = PROJECT_ROOT / "eval" / "plans" / "old-street.yaml"
 MAX_FILE_BYTES = 500_000
 _BUDGET_NOISE = re.compile(r"[\s,，元NTD$]", re.I)
 
@@ -42,11 +40,18 @@ def kpi_line(kpi: KpiInput | str) -> str:
     unit = kpi.unit or ""
     line = kpi.name
     if kpi.baseline is not None:
-        line += f"由{number(kpi.baseline)}{unit}"
+        line += f"由{format_number(kpi.baseline)}{unit}"
     if kpi.target is not None:
-        verb = "減少" if kpi.direction == "decrease" or (
-            kpi.baseline is not None and kpi.target < kpi.baseline) else "增加"
-        line += f"{verb}至{number(kpi.target)}{unit}" if kpi.baseline is not None else f"達{number(kpi.target)}{unit}"
+        verb = (
+            "減少"
+            if kpi.direction == "decrease" or (kpi.baseline is not None and kpi.target < kpi.baseline)
+            else "增加"
+        )
+        line += (
+            f"{verb}至{format_number(kpi.target)}{unit}"
+            if kpi.baseline is not None
+            else f"達{format_number(kpi.target)}{unit}"
+        )
     if kpi.deadline:
         line += f"（{kpi.deadline}{'年' if kpi.deadline.isdigit() else ''}）"
     return line
@@ -57,7 +62,7 @@ def form_from_plan(plan: CritiqueRequest, file_name: str = "") -> ReviewForm:
         title=plan.title,
         category=plan.category or "",
         description=plan.description,
-        budget=number(plan.budget).replace(",", "") if plan.budget is not None else "",
+        budget=format_number(plan.budget).replace(",", "") if plan.budget is not None else "",
         kpis="\n".join(kpi_line(k) for k in plan.kpis),
         file_name=file_name,
         plan_json=plan.model_dump_json(exclude_none=True) if file_name else "",
@@ -65,7 +70,7 @@ def form_from_plan(plan: CritiqueRequest, file_name: str = "") -> ReviewForm:
 
 
 def example_form() -> ReviewForm:
-    return form_from_plan(parse_plan(EXAMPLE_PLAN.read_text(encoding="utf-8"), "yaml"))
+    return form_from_plan(example_plan())
 
 
 def _text(form: FormData, name: str) -> str:
@@ -97,7 +102,9 @@ async def read_review_form(
     form: FormData, messages: dict[str, str]
 ) -> tuple[ReviewForm, CritiqueRequest | None, str | None]:
     """(what to show in the form, the plan or None, an error message or None). Never raises on bad input."""
-    fields = ReviewForm(**{name: _text(form, name) for name in ("title", "category", "description", "budget")})
+    fields = ReviewForm(
+        **{name: _text(form, name) for name in ("title", "category", "description", "budget")}
+    )
     kpis_value = form.get("kpis")
     fields.kpis = kpis_value.strip("\n") if isinstance(kpis_value, str) else ""
     upload = form.get("file")
@@ -114,7 +121,9 @@ async def read_review_form(
     return fields, *_plan_from_fields(fields, messages)
 
 
-def _plan_from_fields(fields: ReviewForm, messages: dict[str, str]) -> tuple[CritiqueRequest | None, str | None]:
+def _plan_from_fields(
+    fields: ReviewForm, messages: dict[str, str]
+) -> tuple[CritiqueRequest | None, str | None]:
     kpis = [line.strip() for line in fields.kpis.splitlines() if line.strip()]
     if not kpis:
         return None, messages["err_no_kpis"]
@@ -129,6 +138,6 @@ def _plan_from_fields(fields: ReviewForm, messages: dict[str, str]) -> tuple[Cri
         except ValueError:
             return None, messages["err_budget"]
     try:
-        return CritiqueRequest(**data), None  # type: ignore[arg-type]
+        return CritiqueRequest.model_validate(data), None
     except ValidationError as exc:
         return None, describe(exc)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.config import PROJECT_ROOT
+from tests.conftest import REPO
 
-SAMPLE = PROJECT_ROOT / "eval" / "plans" / "old-street.yaml"
+SAMPLE = REPO / "app" / "kpi" / "examples" / "old-street.yaml"
 
 
 def sosei(args: list[str], settings, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -21,7 +21,7 @@ def sosei(args: list[str], settings, stdin: str | None = None) -> subprocess.Com
         capture_output=True,
         text=True,
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         timeout=300,
         input=stdin,
     )

@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pytest
 
-from app.config import PROJECT_ROOT
 from app.knowledge.documents import (
     CATEGORIES,
     FACTORS,
@@ -11,8 +10,9 @@ from app.knowledge.documents import (
     load_corpus,
     load_corpus_file,
 )
+from tests.conftest import REPO
 
-CORPUS = PROJECT_ROOT / "corpus"
+CORPUS = REPO / "corpus"
 SEED_CASES = {
     "jp-nagaragawa-tourism",
     "jp-nishitosa-furusatoichi",

@@ -12,8 +12,8 @@ from app.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(real_settings, real_kb):
-    with TestClient(create_app(real_settings, kb=real_kb)) as test_client:
+def client(real_settings, real_services):
+    with TestClient(create_app(real_settings, services=real_services)) as test_client:
         yield test_client
 
 
@@ -67,10 +67,15 @@ def test_follow_up_uses_the_conversation(client) -> None:
 
 
 def test_similar_returns_cases_with_kpis(client) -> None:
-    body = client.post("/api/similar", json={"text": "身心障礙者投入農業生產並在市府販售農產品", "k": 3}).json()
+    body = client.post(
+        "/api/similar", json={"text": "身心障礙者投入農業生產並在市府販售農產品", "k": 3}
+    ).json()
     assert len(body["cases"]) == 3
     assert body["cases"][0]["case_id"] == "jp-suzuka-agri-welfare"
-    assert all(c["kpis"] is not None and c["why"] for c in body["cases"])
+    assert body["cases"][0]["kpis"], "the best match publishes KPIs"
+    for case in body["cases"]:
+        assert case["why"] and case["title"] and case["category"]
+        assert all(kpi["name"] and kpi["level"] in ("overall", "outcome", "output") for kpi in case["kpis"])
 
 
 def test_case_list_filters_and_detail(client) -> None:
@@ -79,6 +84,7 @@ def test_case_list_filters_and_detail(client) -> None:
     tourism = client.get("/api/cases", params={"category": "觀光振興"}).json()
     assert tourism["cases"] and all(c["category"] == "觀光振興" for c in tourism["cases"])
     talent = client.get("/api/cases", params={"factor": "talent", "country": "JP"}).json()
+    assert talent["cases"] and talent["total"] < everything["total"]
     assert all("talent" in c["factors"] and c["country"] == "JP" for c in talent["cases"])
     case = client.get("/api/cases/jp-mashiko-ware").json()
     assert case["title"] and case["body"] and case["sources"] and case["kpis"]
@@ -90,14 +96,21 @@ def test_feedback_is_stored_with_question_answer_and_citations(client, real_sett
     asked = client.post("/api/ask", json={"question": "移居計畫的KPI該怎麼訂？"}).json()
     response = client.post(
         "/api/feedback",
-        json={"question": asked["question"], "answer": asked["answer"], "rating": "down",
-              "citations": asked["citations"], "mode": asked["mode"], "comment": "<script>x</script>"},
+        json={
+            "question": asked["question"],
+            "answer": asked["answer"],
+            "rating": "down",
+            "citations": asked["citations"],
+            "mode": asked["mode"],
+            "comment": "<script>x</script>",
+        },
     )
     assert response.status_code == 200
     row_id = response.json()["id"]
     with sqlite3.connect(real_settings.data_dir / "feedback.sqlite3") as db:
-        row = db.execute("SELECT question, answer, rating, citations, comment FROM feedback WHERE id=?",
-                         (row_id,)).fetchone()
+        row = db.execute(
+            "SELECT question, answer, rating, citations, comment FROM feedback WHERE id=?", (row_id,)
+        ).fetchone()
     assert row[0] == asked["question"] and row[1] == asked["answer"] and row[2] == "down"
     assert json.loads(row[3])[0]["chunk_id"] == asked["citations"][0]["chunk_id"]
     assert row[4] == "<script>x</script>"  # stored as given; pages escape it

@@ -33,14 +33,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(real_settings, real_kb) -> Iterator[str]:
+def server(real_settings, real_services) -> Iterator[str]:
     """The app on a real uvicorn server in a thread, on a free port."""
     import uvicorn
 
     from app.web.app import create_app
 
     port = free_port()
-    config = uvicorn.Config(create_app(real_settings, kb=real_kb), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(real_settings, services=real_services), host="127.0.0.1", port=port, log_level="warning"
+    )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -152,7 +154,7 @@ def test_chat_keeps_the_conversation_sends_history_and_takes_feedback(page) -> N
 
 def test_chat_shows_untrusted_text_as_text_and_styles_refusals(page) -> None:
     page.goto("/")
-    question = "<img src=x onerror=\"window.__pwned=1\"><b>KPI</b>是什麼？<script>window.__pwned=2</script>"
+    question = '<img src=x onerror="window.__pwned=1"><b>KPI</b>是什麼？<script>window.__pwned=2</script>'
     ask(page, question)
     page.locator(".msg-bot .msg-actions").wait_for()
     assert page.locator(".msg-user .msg-text").inner_text() == question
@@ -171,7 +173,9 @@ def test_review_form_shows_findings_with_severity_and_evidence(page) -> None:
     page.goto("/review")
     page.get_by_label("計畫名稱").fill("老街空店活化計畫")
     page.get_by_label("類別").select_option("街區營造")
-    page.get_by_label("KPI（一行一項）").fill("老街居民生活滿意度提升\n全鎮觀光人數成長10%\n辦理空店媒合說明會20場")
+    page.get_by_label("KPI（一行一項）").fill(
+        "老街居民生活滿意度提升\n全鎮觀光人數成長10%\n辦理空店媒合說明會20場"
+    )
     page.get_by_role("button", name="開始審查").click()
     page.locator(".critique").wait_for()
     assert page.locator(".finding.sev-error").count() >= 2
@@ -214,7 +218,10 @@ def test_switch_to_english(page) -> None:
     page.wait_for_url(re.compile(r"lang=en"))
     assert page.locator("html").get_attribute("lang") == "en"
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link", name="Ask").is_visible() and nav.get_by_role("link", name="Cases").is_visible()
+    assert (
+        nav.get_by_role("link", name="Ask").is_visible()
+        and nav.get_by_role("link", name="Cases").is_visible()
+    )
     assert page.locator("h1").inner_text() == "Cases"
     page.goto("/")  # the cookie keeps English
     assert page.get_by_label("Your question").is_visible()

@@ -10,8 +10,10 @@ import sys
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import PROJECT_ROOT
+from app.kpi.service import CritiqueService
 from app.web.app import create_app
+from app.web.deps import get_critique
+from tests.conftest import REPO
 
 PLAN = {
     "title": "老街空店活化計畫",
@@ -35,8 +37,8 @@ PLAN = {
 
 
 @pytest.fixture(scope="module")
-def client(real_settings, real_kb):
-    with TestClient(create_app(real_settings, kb=real_kb)) as test_client:
+def client(real_settings, real_services):
+    with TestClient(create_app(real_settings, services=real_services)) as test_client:
         yield test_client
 
 
@@ -103,7 +105,7 @@ def test_cli_gives_the_same_result_as_the_api(client, real_settings, tmp_path) -
         capture_output=True,
         text=True,
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
@@ -114,22 +116,23 @@ def test_cli_gives_the_same_result_as_the_api(client, real_settings, tmp_path) -
         capture_output=True,
         text=True,
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=REPO,
         timeout=300,
     )
     assert json.loads(stdin.stdout) == json.loads(run.stdout)
 
 
-def test_explain_adds_llm_wording_without_changing_findings(client) -> None:
+def test_explain_adds_llm_wording_without_changing_findings(client, real_services) -> None:
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     plain = client.post("/api/critique", json=PLAN).json()
-    service = client.app.state.critique
-    service.chat_model = FakeListChatModel(responses=['{"k1-0": "滿意度是感受，無法客觀驗證。"}'])
+    fake = FakeListChatModel(responses=['{"k1-0": "滿意度是感受，無法客觀驗證。"}'])
+    explaining = CritiqueService(real_services.knowledge, real_services.cases, chat_model=fake)
+    client.app.dependency_overrides[get_critique] = lambda: explaining
     try:
         explained = client.post("/api/critique?explain=true", json=PLAN).json()
     finally:
-        service.chat_model = None
+        client.app.dependency_overrides.clear()
     assert explained["kpis"][1]["findings"][0]["explanation"] == "滿意度是感受，無法客觀驗證。"
     explained["kpis"][1]["findings"][0]["explanation"] = None
     assert explained == plain

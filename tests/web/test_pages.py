@@ -11,16 +11,19 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from app.cases.library import CaseLibrary
+from app.knowledge.corpus import Corpus
 from app.knowledge.documents import FACTORS, Document, load_corpus
 from app.web.app import create_app
+from app.web.deps import get_cases, get_corpus
 from app.web.markdown import render_markdown, section_id, split_at_table
 
 SCRIPT = "<script>alert('x')</script>"
 
 
 @pytest.fixture(scope="module")
-def client(real_settings, real_kb):
-    with TestClient(create_app(real_settings, kb=real_kb)) as test_client:
+def client(real_settings, real_services):
+    with TestClient(create_app(real_settings, services=real_services)) as test_client:
         yield test_client
 
 
@@ -79,8 +82,8 @@ def test_case_page_in_both_languages(client, corpus) -> None:
     assert FACTORS[case.factors[0]] in zh
 
 
-def test_language_choice_is_remembered_in_a_cookie(real_settings, real_kb) -> None:
-    with TestClient(create_app(real_settings, kb=real_kb)) as fresh:
+def test_language_choice_is_remembered_in_a_cookie(real_settings, real_services) -> None:
+    with TestClient(create_app(real_settings, services=real_services)) as fresh:
         response = fresh.get("/?lang=en")
         assert response.cookies.get("lang") == "en"
         assert '<html lang="en">' in fresh.get("/cases").text
@@ -111,7 +114,9 @@ def test_case_filters(client, corpus) -> None:
     assert tourism and set(tourism) == {d.id for d in cases if d.category == "觀光振興"}
 
     jp_talent = card_titles(client.get("/cases", params={"factor": "talent", "country": "JP"}).text)
-    assert jp_talent and set(jp_talent) == {d.id for d in cases if "talent" in d.factors and d.country == "JP"}
+    assert jp_talent and set(jp_talent) == {
+        d.id for d in cases if "talent" in d.factors and d.country == "JP"
+    }
 
     text = card_titles(client.get("/cases", params={"q": "益子"}).text)
     assert "jp-mashiko-ware" in text and len(text) < len(cases)
@@ -249,8 +254,13 @@ def test_bad_review_input_rerenders_the_form_with_a_message(client, data, messag
 
 
 def test_review_accepts_yaml_and_json_uploads(client) -> None:
-    plan = {"title": "上傳的計畫", "kpis": ["全市觀光人數成長10%", {"name": "移居人數", "level": "outcome",
-                                                             "baseline": 3, "target": 9, "deadline": 2027}]}
+    plan = {
+        "title": "上傳的計畫",
+        "kpis": [
+            "全市觀光人數成長10%",
+            {"name": "移居人數", "level": "outcome", "baseline": 3, "target": 9, "deadline": 2027},
+        ],
+    }
     as_yaml = client.post("/review", files={"file": ("plan.yaml", yaml.safe_dump(plan, allow_unicode=True))})
     assert as_yaml.status_code == 200 and "上傳的計畫" in as_yaml.text and "indirect" in as_yaml.text
     assert "plan.yaml" in as_yaml.text and 'name="plan_json"' in as_yaml.text
@@ -286,7 +296,9 @@ def test_markdown_download(client) -> None:
 
 def test_markdown_download_of_an_uploaded_plan_keeps_its_structure(client) -> None:
     plan = {"title": "結構化", "kpis": [{"name": "移居人數", "level": "output", "target": 9}]}
-    page = client.post("/review", files={"file": ("plan.yaml", yaml.safe_dump(plan, allow_unicode=True))}).text
+    page = client.post(
+        "/review", files={"file": ("plan.yaml", yaml.safe_dump(plan, allow_unicode=True))}
+    ).text
     plan_json = re.search(r'name="plan_json" value="([^"]*)"', page).group(1)
     report = client.post(
         "/review/report.md", data={"plan_json": html_lib.unescape(plan_json), "file_name": "plan.yaml"}
@@ -296,28 +308,47 @@ def test_markdown_download_of_an_uploaded_plan_keeps_its_structure(client) -> No
 
 # --- escaping -------------------------------------------------------------------------------------------------
 def test_plan_text_is_escaped(client) -> None:
-    data = {"title": SCRIPT, "description": SCRIPT, "kpis": f"{SCRIPT}人數由1增加至2（2027年）\n<b>滿意度</b>提升"}
+    data = {
+        "title": SCRIPT,
+        "description": SCRIPT,
+        "kpis": f"{SCRIPT}人數由1增加至2（2027年）\n<b>滿意度</b>提升",
+    }
     html = client.post("/review", data=data).text
     assert SCRIPT not in html and "<b>滿意度" not in html
     assert "&lt;script&gt;alert(" in html and "&lt;b&gt;滿意度" in html
 
 
-def test_corpus_text_is_escaped_on_every_page(real_settings, real_kb) -> None:
+def test_corpus_text_is_escaped_on_every_page(real_settings, real_services) -> None:
     evil = Document(
-        id="tw-evil-case", kind="case", title=f"{SCRIPT}惡意案例", country="TW", place="<b>某鄉</b>",
-        category="觀光振興", factors=["talent"], actors=[SCRIPT], project=SCRIPT,
+        id="tw-evil-case",
+        kind="case",
+        title=f"{SCRIPT}惡意案例",
+        country="TW",
+        place="<b>某鄉</b>",
+        category="觀光振興",
+        factors=["talent"],
+        actors=[SCRIPT],
+        project=SCRIPT,
         kpis=[{"name": f"{SCRIPT}來客數", "level": "outcome", "note": "<i>x</i>"}],
         facts=[{"what": SCRIPT, "value": "<b>1</b>"}],
         sources=[{"title": SCRIPT, "url": "javascript:alert(1)"}],
         body=f"## 概要{SCRIPT}\n\n{SCRIPT}<img src=x onerror=alert(1)>\n\n[連結](javascript:alert(1))",
     )
-    with TestClient(create_app(real_settings, kb=real_kb)) as fresh:
-        fresh.app.state.cases.cases[evil.id] = evil
-        fresh.get("/guidelines")  # loads the corpus, then add the document to it
-        fresh.app.state.corpus_docs["gl-evil"] = evil.model_copy(update={"id": "gl-evil", "kind": "guideline",
-                                                                         "topic": "background"})
-        pages = [fresh.get("/cases").text, fresh.get("/cases/tw-evil-case").text,
-                 fresh.get("/guidelines").text, fresh.get("/documents/gl-evil").text]
+    corpus = Corpus(real_settings.corpus_dir)
+    corpus.documents[evil.id] = evil
+    corpus.documents["gl-evil"] = evil.model_copy(
+        update={"id": "gl-evil", "kind": "guideline", "topic": "background"}
+    )
+    app = create_app(real_settings, services=real_services)
+    app.dependency_overrides[get_corpus] = lambda: corpus
+    app.dependency_overrides[get_cases] = lambda: CaseLibrary(real_services.knowledge, corpus)
+    with TestClient(app) as fresh:
+        pages = [
+            fresh.get("/cases").text,
+            fresh.get("/cases/tw-evil-case").text,
+            fresh.get("/guidelines").text,
+            fresh.get("/documents/gl-evil").text,
+        ]
     for html in pages:
         assert SCRIPT not in html and "<b>某鄉" not in html and "<img src=x" not in html
         assert "&lt;script&gt;" in html
@@ -325,7 +356,9 @@ def test_corpus_text_is_escaped_on_every_page(real_settings, real_kb) -> None:
 
 
 def test_markdown_renderer_has_no_raw_html_and_anchors_sections() -> None:
-    html = render_markdown(f"## 概要 一\n\n{SCRIPT}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[x](https://example.org)", 1)
+    html = render_markdown(
+        f"## 概要 一\n\n{SCRIPT}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[x](https://example.org)", 1
+    )
     assert SCRIPT not in html and "&lt;script&gt;" in html
     assert f'<h3 id="{section_id("概要 一")}">' in html and section_id("概要 一") == "sec-概要-一"
     assert '<div class="table-wrap"><table>' in html

@@ -9,8 +9,8 @@ from app.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(real_settings, real_kb):
-    with TestClient(create_app(real_settings, kb=real_kb)) as test_client:
+def client(real_settings, real_services):
+    with TestClient(create_app(real_settings, services=real_services)) as test_client:
         yield test_client
 
 

@@ -1,5 +1,7 @@
-"""The rule registry. A rule is one small function decorated with its code, severity and the guideline
-evidence it rests on; adding a rule means adding one function (and its tests), nothing else.
+"""The rule registry. A rule is one small function decorated with everything known about it: its code,
+severity, short titles in each language, the guideline evidence it rests on, and whether its code is one of
+the interface contract's or an extension. Adding a rule means adding one function (and its tests); the
+report, the review page and the evaluation read the registry.
 
 Per-KPI rules live in kpi_rules.py, per-plan rules in plan_rules.py; importing this package registers both.
 """
@@ -10,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from app.i18n import Lang
 from app.kpi.context import KpiContext, PlanContext
 from app.kpi.schemas import Severity
 
@@ -28,8 +31,10 @@ class Verdict:
 class Rule(Generic[Subject]):
     code: str
     severity: Severity
+    titles: dict[Lang, str]  # short name for table headers and finding titles, per language
     evidence_query: str  # what to retrieve from the guideline documents tagged with this code
     check: Callable[[Subject], Verdict | None]
+    extension: bool = False  # a code beyond the interface contract's (documented in docs/extensions.md)
 
     @property
     def name(self) -> str:
@@ -40,20 +45,44 @@ KPI_RULES: list[Rule[KpiContext]] = []
 PLAN_RULES: list[Rule[PlanContext]] = []
 
 
-def kpi_rule(code: str, severity: Severity, evidence: str):
+def kpi_rule(
+    code: str, severity: Severity, *, title: tuple[str, str], evidence: str, extension: bool = False
+) -> Callable[[Callable[[KpiContext], Verdict | None]], Callable[[KpiContext], Verdict | None]]:
+    """Register a per-KPI rule; `title` is its short name in (zh-TW, English)."""
+
     def register(check: Callable[[KpiContext], Verdict | None]) -> Callable[[KpiContext], Verdict | None]:
-        KPI_RULES.append(Rule(code, severity, evidence, check))
+        KPI_RULES.append(
+            Rule(code, severity, {"zh-TW": title[0], "en": title[1]}, evidence, check, extension)
+        )
         return check
 
     return register
 
 
-def plan_rule(code: str, severity: Severity, evidence: str):
+def plan_rule(
+    code: str, severity: Severity, *, title: tuple[str, str], evidence: str, extension: bool = False
+) -> Callable[[Callable[[PlanContext], Verdict | None]], Callable[[PlanContext], Verdict | None]]:
+    """Register a per-plan rule; `title` is its short name in (zh-TW, English)."""
+
     def register(check: Callable[[PlanContext], Verdict | None]) -> Callable[[PlanContext], Verdict | None]:
-        PLAN_RULES.append(Rule(code, severity, evidence, check))
+        PLAN_RULES.append(
+            Rule(code, severity, {"zh-TW": title[0], "en": title[1]}, evidence, check, extension)
+        )
         return check
 
     return register
+
+
+def rule_titles(lang: Lang) -> dict[str, str]:
+    """Every rule's short title in `lang`, by code."""
+    titles = {rule.code: rule.titles[lang] for rule in KPI_RULES}
+    titles.update({rule.code: rule.titles[lang] for rule in PLAN_RULES})
+    return titles
+
+
+def contract_codes(rules: list[Rule[KpiContext]] | list[Rule[PlanContext]]) -> tuple[str, ...]:
+    """The codes of `rules` that the interface contract fixes (what the labelled eval sets label)."""
+    return tuple(rule.code for rule in rules if not rule.extension)
 
 
 from app.kpi.rules import kpi_rules, plan_rules  # noqa: E402,F401 - registers the rules

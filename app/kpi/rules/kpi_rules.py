@@ -9,7 +9,12 @@ from app.kpi.rules import Verdict, kpi_rule
 from app.kpi.suggestions import better_measure, example_kpi
 
 
-@kpi_rule("subjective", "error", evidence="KPI 客觀 成果 滿意度 主觀 問卷 不宜作為成果指標")
+@kpi_rule(
+    "subjective",
+    "error",
+    title=("客觀", "Objective"),
+    evidence="KPI 客觀 成果 滿意度 主觀 問卷 不宜作為成果指標",
+)
 def subjective(kpi: KpiContext) -> Verdict | None:
     term = lx.contains_any(kpi.normalised, lx.SUBJECTIVE)
     if not term:
@@ -21,7 +26,9 @@ def subjective(kpi: KpiContext) -> Verdict | None:
     )
 
 
-@kpi_rule("not_quantified", "error", evidence="KPI 以數值 量化 客觀 衡量 目標值")
+@kpi_rule(
+    "not_quantified", "error", title=("量化", "Quantified"), evidence="KPI 以數值 量化 客觀 衡量 目標值"
+)
 def not_quantified(kpi: KpiContext) -> Verdict | None:
     if kpi.has_numeric_target:
         return None
@@ -33,7 +40,12 @@ def not_quantified(kpi: KpiContext) -> Verdict | None:
     )
 
 
-@kpi_rule("indirect", "error", evidence="直接性 因果關係 全體 觀光人數 定居人口 計畫 直接 效果")
+@kpi_rule(
+    "indirect",
+    "error",
+    title=("直接性", "Direct"),
+    evidence="直接性 因果關係 全體 觀光人數 定居人口 計畫 直接 效果",
+)
 def indirect(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level in ("overall", "output"):
         return None  # declared context or activity: not a claim about the project's own effect
@@ -54,7 +66,12 @@ def indirect(kpi: KpiContext) -> Verdict | None:
     )
 
 
-@kpi_rule("output_as_outcome", "error", evidence="outcome output 活動量 區分 計畫成果 諮詢件數 移居人數")
+@kpi_rule(
+    "output_as_outcome",
+    "error",
+    title=("成果/產出", "Outcome ≠ output"),
+    evidence="outcome output 活動量 區分 計畫成果 諮詢件數 移居人數",
+)
 def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level == "output" or (kpi.level != "output" and kpi.declared_level != "outcome"):
         return None  # declared an output: that is what it is
@@ -72,7 +89,12 @@ def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     )
 
 
-@kpi_rule("no_baseline", "warning", evidence="基準值 現況值 過去實績 中間目標 最終目標")
+@kpi_rule(
+    "no_baseline",
+    "warning",
+    title=("基準值", "Baseline"),
+    evidence="基準值 現況值 過去實績 中間目標 最終目標",
+)
 def no_baseline(kpi: KpiContext) -> Verdict | None:
     p = kpi.parsed
     if p.baseline is not None or p.baseline_year or p.direction == "maintain":
@@ -98,7 +120,12 @@ def _improves(kpi: KpiContext) -> bool | None:
     return change < 0 if kpi.lower_is_better else change > 0
 
 
-@kpi_rule("unambitious", "warning", evidence="高於過去實績 有水準 目標 可預期 費用對效果")
+@kpi_rule(
+    "unambitious",
+    "warning",
+    title=("有水準", "Ambitious"),
+    evidence="高於過去實績 有水準 目標 可預期 費用對效果",
+)
 def unambitious(kpi: KpiContext) -> Verdict | None:
     if _improves(kpi) is not False:
         return None
@@ -109,7 +136,9 @@ def unambitious(kpi: KpiContext) -> Verdict | None:
     )
 
 
-@kpi_rule("no_deadline", "warning", evidence="目標年度 期限 中間目標 最終目標 每年 檢證")
+@kpi_rule(
+    "no_deadline", "warning", title=("期限", "Deadline"), evidence="目標年度 期限 中間目標 最終目標 每年 檢證"
+)
 def no_deadline(kpi: KpiContext) -> Verdict | None:
     if kpi.parsed.deadline:
         return None
@@ -119,7 +148,13 @@ def no_deadline(kpi: KpiContext) -> Verdict | None:
     )
 
 
-@kpi_rule("means_as_goal", "warning", evidence="手段 目標 設施 完善的設施數量 收入提高 政策只是手段")
+@kpi_rule(
+    "means_as_goal",
+    "warning",
+    title=("手段≠目標", "Means ≠ goal"),
+    evidence="手段 目標 設施 完善的設施數量 收入提高 政策只是手段",
+    extension=True,
+)
 def means_as_goal(kpi: KpiContext) -> Verdict | None:
     match = lx.MEANS_AS_GOAL.search(kpi.normalised)
     if not match or kpi.declared_level == "output":
@@ -130,7 +165,13 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     )
 
 
-@kpi_rule("vague_wording", "info", evidence="客觀 數值 明確 目標 檢證")
+@kpi_rule(
+    "vague_wording",
+    "info",
+    title=("明確用語", "Clear wording"),
+    evidence="客觀 數值 明確 目標 檢證",
+    extension=True,
+)
 def vague_wording(kpi: KpiContext) -> Verdict | None:
     hedge = lx.contains_any(kpi.normalised, lx.HEDGES)
     if not hedge:

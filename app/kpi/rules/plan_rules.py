@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from app.i18n import catalog
 from app.knowledge.documents import FACTORS
 from app.kpi import lexicon as lx
 from app.kpi.context import PlanContext
@@ -14,7 +15,17 @@ from app.kpi.suggestions import BY_CATEGORY, DEFAULT_MEASURE
 MAX_KPIS_PER_PROJECT = 4  # 推進交付金: up to 4 KPIs can be registered per project
 
 
-@plan_rule("no_outcome", "error", evidence="計畫outcome 直接效果 先設定成果指標 再設定產出")
+def _factor_titles(factor: str) -> tuple[str, str]:
+    """A driving-factor rule is titled by the factor's name in each language."""
+    return f"要素：{FACTORS[factor]}", f"Factor: {catalog('en').factors[factor]}"
+
+
+@plan_rule(
+    "no_outcome",
+    "error",
+    title=("有成果指標", "Has an outcome KPI"),
+    evidence="計畫outcome 直接效果 先設定成果指標 再設定產出",
+)
 def no_outcome(plan: PlanContext) -> Verdict | None:
     if any(k.level == "outcome" for k in plan.kpis):
         return None
@@ -25,7 +36,12 @@ def no_outcome(plan: PlanContext) -> Verdict | None:
     )
 
 
-@plan_rule("no_output", "info", evidence="計畫output 活動量 評價與改善 管理")
+@plan_rule(
+    "no_output",
+    "info",
+    title=("有產出指標", "Has an output KPI"),
+    evidence="計畫output 活動量 評價與改善 管理",
+)
 def no_output(plan: PlanContext) -> Verdict | None:
     if any(k.level == "output" for k in plan.kpis):
         return None
@@ -35,7 +51,7 @@ def no_output(plan: PlanContext) -> Verdict | None:
     )
 
 
-@plan_rule("too_many_kpis", "warning", evidence="每個事業 KPI 最多 4 個")
+@plan_rule("too_many_kpis", "warning", title=("KPI ≤ 4", "KPIs ≤ 4"), evidence="每個事業 KPI 最多 4 個")
 def too_many_kpis(plan: PlanContext) -> Verdict | None:
     if len(plan.kpis) <= MAX_KPIS_PER_PROJECT:
         return None
@@ -45,7 +61,12 @@ def too_many_kpis(plan: PlanContext) -> Verdict | None:
     )
 
 
-@plan_rule("cost_effectiveness", "warning", evidence="費用對效果 投資報酬 消費額 金額 成果")
+@plan_rule(
+    "cost_effectiveness",
+    "warning",
+    title=("費用對效果", "Cost-effectiveness"),
+    evidence="費用對效果 投資報酬 消費額 金額 成果",
+)
 def cost_effectiveness(plan: PlanContext) -> Verdict | None:
     if plan.budget is None:
         return None
@@ -70,26 +91,46 @@ def _factor_missing(plan: PlanContext, factor: str, advice: str) -> Verdict | No
     return Verdict(f"{why}「{FACTORS[factor]}」的跡象。", advice)
 
 
-@plan_rule("factor:self_reliance", "info", evidence="自立性 不依賴補助 能賺錢 營收")
+@plan_rule(
+    "factor:self_reliance",
+    "info",
+    title=_factor_titles("self_reliance"),
+    evidence="自立性 不依賴補助 能賺錢 營收",
+)
 def factor_self_reliance(plan: PlanContext) -> Verdict | None:
     return _factor_missing(
         plan, "self_reliance", "說明補助結束後靠什麼收入延續（營收模式、自籌款、民間投資、自償率）。"
     )
 
 
-@plan_rule("factor:public_private", "info", evidence="官民協働 民間 投資 合作 企業")
+@plan_rule(
+    "factor:public_private",
+    "info",
+    title=_factor_titles("public_private"),
+    evidence="官民協働 民間 投資 合作 企業",
+)
 def factor_public_private(plan: PlanContext) -> Verdict | None:
     return _factor_missing(
         plan, "public_private", "寫明合作的民間夥伴（企業、金融機構、社團）與其出資或分工。"
     )
 
 
-@plan_rule("factor:cross_region", "info", evidence="地域間連携 跨地區合作 鄰近 自治體")
+@plan_rule(
+    "factor:cross_region",
+    "info",
+    title=_factor_titles("cross_region"),
+    evidence="地域間連携 跨地區合作 鄰近 自治體",
+)
 def factor_cross_region(plan: PlanContext) -> Verdict | None:
     return _factor_missing(plan, "cross_region", "考慮與鄰近或同類型的鄉鎮市合作，並寫明夥伴與分工。")
 
 
-@plan_rule("factor:cross_policy", "info", evidence="政策間連携 跨政策 結合 產業 福祉 觀光")
+@plan_rule(
+    "factor:cross_policy",
+    "info",
+    title=_factor_titles("cross_policy"),
+    evidence="政策間連携 跨政策 結合 產業 福祉 觀光",
+)
 def factor_cross_policy(plan: PlanContext) -> Verdict | None:
     # A theme (以媽祖文化為主題的觀光行銷) is the content of one policy, not a second policy field.
     text = re.sub(r"以[^，。；,.;]{1,12}為主題", "", lx.norm(plan.description))
@@ -103,11 +144,15 @@ def factor_cross_policy(plan: PlanContext) -> Verdict | None:
     )
 
 
-@plan_rule("factor:lead_body", "info", evidence="推動主體 明確 領導 協議會 公社")
+@plan_rule(
+    "factor:lead_body", "info", title=_factor_titles("lead_body"), evidence="推動主體 明確 領導 協議會 公社"
+)
 def factor_lead_body(plan: PlanContext) -> Verdict | None:
     return _factor_missing(plan, "lead_body", "指定負責推動的組織（協議會、公司、協會、合作社）與關鍵人物。")
 
 
-@plan_rule("factor:talent", "info", evidence="人才 確保 培育 定居 創業 好循環")
+@plan_rule(
+    "factor:talent", "info", title=_factor_titles("talent"), evidence="人才 確保 培育 定居 創業 好循環"
+)
 def factor_talent(plan: PlanContext) -> Verdict | None:
     return _factor_missing(plan, "talent", "說明如何培育或留住推動計畫的人才（培訓、返鄉青年、在地雇用）。")

@@ -1,6 +1,9 @@
-from fastapi import APIRouter, Query, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse
+from app.web.deps import CritiqueDep
 
 router = APIRouter(prefix="/api", tags=["kpi"])
 
@@ -8,11 +11,10 @@ router = APIRouter(prefix="/api", tags=["kpi"])
 @router.post("/critique", response_model=CritiqueResponse)
 def critique(
     body: CritiqueRequest,
-    request: Request,
-    explain: bool = Query(False, description="Add LLM explanations (when an LLM is configured)"),
+    service: CritiqueDep,
+    explain: Annotated[bool, Query(description="Add LLM explanations (when an LLM is configured)")] = False,
 ) -> CritiqueResponse:
     """KPI-by-KPI critique of a draft plan against the guideline rules, with evidence and rewrites.
 
     Findings are deterministic; `explain=true` only fills each finding's `explanation`."""
-    service = request.app.state.critique
     return service.critique_explained(body) if explain else service.critique(body)

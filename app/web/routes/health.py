@@ -1,13 +1,16 @@
-from fastapi import APIRouter, Request
+from typing import Any
+
+from fastapi import APIRouter
+
+from app.web.deps import KnowledgeDep
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz(request: Request) -> dict:
-    kb = request.app.state.kb
+def healthz(knowledge: KnowledgeDep) -> dict[str, Any]:
     return {
         "status": "ok",
-        "chunks": len(kb.retriever.chunks),
-        "embed_model": kb.settings.embed_model,
+        "chunks": len(knowledge.retriever.chunks),
+        "embed_model": knowledge.settings.embed_model,
     }

@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import cached_property
 
-from pydantic import BaseModel, Field
-
-from app.knowledge.documents import FACTORS, Document, Fact, KpiEntry, Source, load_corpus
+from app.cases.schemas import CaseDetail, CaseKpi, CaseList, CaseSummary, ComparableCase
+from app.knowledge.corpus import Corpus
+from app.knowledge.documents import FACTORS, Category, Document
 from app.knowledge.schemas import SearchFilters, SearchMode
 from app.knowledge.service import KnowledgeBase
-from app.kpi.schemas import CaseKpi, ComparableCase
-
-
-class CaseSummary(BaseModel):
-    case_id: str
-    title: str
-    place: str
-    country: str
-    category: str
-    factors: list[str]
-    project: str | None = None
-    kpi_published: str = "yes"
-    kpis: list[KpiEntry] = Field(default_factory=list)
-
-
-class CaseDetail(CaseSummary):
-    actors: list[str] = Field(default_factory=list)
-    sectors: list[str] = Field(default_factory=list)
-    funding: list[str] = Field(default_factory=list)
-    context: list[str] = Field(default_factory=list)
-    facts: list[Fact] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
-    body: str = Field(description="Markdown")
-
-
-class CaseList(BaseModel):
-    total: int
-    cases: list[CaseSummary]
 
 
 def summary(case: Document) -> CaseSummary:
@@ -68,22 +39,20 @@ def detail(case: Document) -> CaseDetail:
 
 
 class CaseLibrary:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, corpus: Corpus) -> None:
         self.kb = kb
+        self.corpus = corpus
 
     @cached_property
     def cases(self) -> dict[str, Document]:
-        docs = load_corpus(self.kb.settings.corpus_dir)
-        return {d.id: d for d in docs if d.kind == "case"}
+        return self.corpus.of_kind("case")
 
     def as_comparable(self, case: Document, score: float = 0.0, why: str = "") -> ComparableCase:
+        shared = summary(case).model_dump(
+            include={"case_id", "title", "place", "country", "category", "factors"}
+        )
         return ComparableCase(
-            case_id=case.id,
-            title=case.title,
-            place=case.place or "",
-            country=case.country or "",
-            category=case.category or "",
-            factors=list(case.factors),
+            **shared,
             kpis=[CaseKpi(name=k.name, level=k.level) for k in case.kpis],
             score=round(score, 4),
             why=why,
@@ -93,14 +62,14 @@ class CaseLibrary:
         self,
         text: str,
         k: int = 5,
-        category: str | None = None,
+        category: Category | None = None,
         mode: SearchMode = "hybrid",
         exclude: str | None = None,
         require_kpis: bool = False,
     ) -> list[ComparableCase]:
         """Cases ranked by their best passage's match to `text`; `category` keeps to one category;
         `require_kpis` keeps to cases that publish KPIs (a critique shows what good KPIs looked like)."""
-        filters = SearchFilters(kind="case", category=category)  # type: ignore[arg-type]
+        filters = SearchFilters(kind="case", category=category)
         hits = self.kb.retriever.search(text, k=50, filters=filters, mode=mode) if text.strip() else []
         best: dict[str, float] = {}
         passage: dict[str, str] = {}
@@ -162,9 +131,3 @@ class CaseLibrary:
     def get(self, case_id: str) -> CaseDetail | None:
         case = self.cases.get(case_id)
         return detail(case) if case else None
-
-    def by_category(self) -> dict[str, list[Document]]:
-        grouped: dict[str, list[Document]] = defaultdict(list)
-        for case in self.cases.values():
-            grouped[case.category or ""].append(case)
-        return grouped

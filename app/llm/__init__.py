@@ -1,14 +1,16 @@
-"""The optional chat model, built through LangChain from the settings, and prompt files from prompts/."""
+"""The optional chat model, built through LangChain from the settings, and the prompt files in prompts/.
+
+Without `SOSEI_LLM` there is no model: answers are extractive and the critique rule-based.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 
 from langchain_core.language_models import BaseChatModel
 
-from app.config import PROJECT_ROOT, Settings
-
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+from app.config import Settings
 
 
 class LLMUnavailable(RuntimeError):
@@ -43,7 +45,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
 
 @lru_cache
 def load_prompt(name: str) -> str:
-    path = PROMPTS_DIR / f"{name}.md"
-    if not path.is_file():
-        raise LLMUnavailable(f"prompt file {path} is missing")
-    return path.read_text(encoding="utf-8").strip()
+    """The text of prompts/<name>.md, shipped as package data."""
+    resource = files("app.llm") / "prompts" / f"{name}.md"
+    if not resource.is_file():
+        raise LLMUnavailable(f"prompt file prompts/{name}.md is missing")
+    return resource.read_text(encoding="utf-8").strip()

@@ -1,0 +1,98 @@
+"""The Jinja environment of the pages, built once per app, and `Page`: one request's renderer.
+
+Templates come from this package and from app/kpi (the critique partial); undefined names are errors
+(StrictUndefined), so a missing string or context variable fails in tests, not silently on a page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from app.i18n import Lang, catalog
+from app.knowledge.documents import CATEGORIES, FACTORS
+from app.kpi.numbers import format_number
+from app.kpi.report import TEMPLATE_LOADER as CRITIQUE_TEMPLATES
+from app.web import i18n
+from app.web.markdown import render_markdown, section_id, split_at_table
+
+ASSET_VERSION = "1"
+LEVELS = ("overall", "outcome", "output")
+
+
+def value(item: float | int | str | None) -> str:
+    """A corpus figure as people read it: 29470000.0 → 29,470,000; text stays as it is."""
+    if item is None:
+        return ""
+    if isinstance(item, int | float) and not isinstance(item, bool):
+        return format_number(float(item))
+    return str(item)
+
+
+def build_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=ChoiceLoader([PackageLoader("app.web", "templates"), CRITIQUE_TEMPLATES]),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+    )
+    env.globals.update(
+        render_markdown=render_markdown,
+        section_id=section_id,
+        split_at_table=split_at_table,
+        format_number=format_number,
+        value=value,
+        asset_version=ASSET_VERSION,
+        CATEGORIES=CATEGORIES,
+        FACTOR_KEYS=tuple(FACTORS),
+        LEVELS=LEVELS,
+    )
+    return Jinja2Templates(env=env)
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """The current page in the other language (a GET of the same path and query)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*params, ('lang', lang)])}"
+
+
+class Page:
+    """Renders pages for one request in its language; `?lang=` also remembers the choice in a cookie."""
+
+    def __init__(self, request: Request, templates: Jinja2Templates) -> None:
+        self.request = request
+        self.templates = templates
+        self.lang: Lang = i18n.get_lang(request)
+
+    @property
+    def strings(self) -> dict[str, str]:
+        return catalog(self.lang).ui
+
+    def render(self, template: str, page: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        labels = catalog(self.lang)
+        other = "en" if self.lang == "zh-TW" else "zh-TW"
+        base = {
+            "page": page,
+            "lang": self.lang,
+            "t": labels.ui,
+            "category_labels": labels.category_labels(CATEGORIES),
+            "factor_labels": labels.factors,
+            "level_labels": labels.levels,
+            "switch_url": switch_url(self.request, other),
+            "switch_lang": other,
+        }
+        response = self.templates.TemplateResponse(
+            self.request, template, {**base, **context}, status_code=status_code
+        )
+        if i18n.query_lang(self.request):
+            response.set_cookie(
+                i18n.COOKIE, self.lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True
+            )
+        return response
+
+    def not_found(self) -> HTMLResponse:
+        return self.render("404.html", "404", status_code=404)

@@ -1,0 +1,413 @@
+"""Generators for the cog blocks in README.md, eval/README.md and docs/extensions.md, so they cannot drift.
+
+Regenerate:  .venv/bin/cog -r -I docs README.md eval/README.md docs/extensions.md
+Check:       .venv/bin/cog --check -I docs README.md eval/README.md docs/extensions.md
+
+Each block is a one-liner such as ``<!-- [[[cog import cog_helpers as h; cog.out(h.settings_table()) ]]] -->``;
+every function here returns Markdown text. Figures come from eval/results.json, the output of
+``.venv/bin/sosei eval --json`` (commit it with the change that moves the figures); counts of the evaluation
+sets come from the set files themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT / "eval"
+RESULTS = EVAL_DIR / "results.json"
+CONTRACT = ROOT / "docs" / "contract.md"
+REGENERATE = ".venv/bin/cog -r -I docs README.md eval/README.md docs/extensions.md"
+
+LANGUAGE_ORDER = ("zh-TW", "ja", "en")
+# Shown instead of calling a default_factory (whose value depends on where sosei is installed).
+FACTORY_DEFAULTS = {"corpus_dir": "`corpus/` (the shipped corpus)"}
+
+
+# --- Markdown --------------------------------------------------------------------------------------------------
+def _cell(value: object) -> str:
+    return str(value).replace("|", r"\|").replace("\n", " ")
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[object]], align: str = "") -> str:
+    """A Markdown table; `align` has one letter per column (l or r), left by default."""
+    align = align.ljust(len(header), "l")
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = [header, rule, *([_cell(c) for c in row] for row in rows)]
+    return "".join("| " + " | ".join(line) + " |\n" for line in lines)
+
+
+def f3(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def ms(value: float) -> str:
+    return f"{value:g} ms"
+
+
+# --- settings --------------------------------------------------------------------------------------------------
+def _env_vars(name: str, field: Any, prefix: str) -> list[str]:
+    alias = field.validation_alias
+    if alias is None:
+        return [(prefix + (field.alias or name)).upper()]
+    if isinstance(alias, str):
+        return [alias]
+    return [c for c in getattr(alias, "choices", []) if isinstance(c, str)]
+
+
+def _default(name: str, field: Any) -> str:
+    if field.default_factory is not None:
+        return FACTORY_DEFAULTS.get(name, f"computed by `{field.default_factory.__name__}()`")
+    value = field.default
+    if value is None or type(value).__name__ in ("SecretStr", "SecretBytes"):
+        return "unset"
+    return f"`{value}`"
+
+
+def _choices(annotation: Any) -> list[str]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(a) for a in typing.get_args(annotation)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [c for arg in typing.get_args(annotation) for c in _choices(arg)]
+    return []
+
+
+def _bounds(field: Any) -> str:
+    found = {}
+    for item in field.metadata:
+        for key in ("ge", "gt", "le", "lt"):
+            if getattr(item, key, None) is not None:
+                found[key] = getattr(item, key)
+    low = ("ge", found["ge"]) if "ge" in found else ("gt", found["gt"]) if "gt" in found else None
+    high = ("le", found["le"]) if "le" in found else ("lt", found["lt"]) if "lt" in found else None
+    if low and high and low[0] == "ge" and high[0] == "le":
+        return f"{low[1]}–{high[1]}"
+    symbols = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
+    parts = [f"{symbols[bound[0]]} {bound[1]}" for bound in (low, high) if bound]
+    return ", ".join(parts)
+
+
+def settings_table() -> str:
+    """One row per field of app.config.Settings: setting, environment variable(s), default (with the allowed
+    range, if any), meaning."""
+    from app.config import Settings
+
+    prefix = Settings.model_config.get("env_prefix", "")
+    rows = []
+    for name, field in Settings.model_fields.items():
+        if not field.description:
+            raise ValueError(f"app/config.py: Settings.{name} has no description=")
+        meaning = field.description.rstrip(".")
+        choices = _choices(field.annotation)
+        if choices and not all(f"`{c}`" in meaning for c in choices):
+            meaning += "; one of " + ", ".join(f"`{c}`" for c in choices)
+        default = _default(name, field)
+        bounds = _bounds(field)
+        if bounds:
+            default += f" ({bounds})"
+        env = " / ".join(f"`{v}`" for v in _env_vars(name, field, prefix))
+        rows.append((f"`{name}`", env, default, meaning))
+    return table(("setting", "env var", "default", "meaning"), rows)
+
+
+# --- finding codes ---------------------------------------------------------------------------------------------
+def rules_table() -> str:
+    """Every code in the rule registry: where it applies, its severity, and whether the contract defines it."""
+    from app.kpi.rules import KPI_RULES, PLAN_RULES
+
+    kpi_codes, plan_codes = contract_codes()
+    rows = [
+        (f"`{rule.code}`", scope, rule.severity, "contract" if rule.code in contract else "extension")
+        for rules, scope, contract in ((KPI_RULES, "KPI", kpi_codes), (PLAN_RULES, "plan", plan_codes))
+        for rule in rules
+    ]
+    return table(("code", "level", "severity", "defined by"), rows)
+
+
+# --- evaluation sets -------------------------------------------------------------------------------------------
+@cache
+def _load_yaml(name: str) -> Any:
+    import yaml
+
+    return yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))
+
+
+def _language_rank(lang: str) -> tuple[int, str]:
+    return (LANGUAGE_ORDER.index(lang) if lang in LANGUAGE_ORDER else len(LANGUAGE_ORDER), lang)
+
+
+def _by_language(items: list[dict]) -> str:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["lang"]] = counts.get(item["lang"], 0) + 1
+    langs = sorted(counts, key=_language_rank)
+    return ", ".join(f"{lang} {counts[lang]}" for lang in langs)
+
+
+def set_counts() -> dict[str, Any]:
+    """Counts read from the set files: what the tables in eval/README.md describe."""
+    dev = _load_yaml("retrieval_dev.yaml")
+    off = _load_yaml("offtopic.yaml")
+    counts: dict[str, Any] = {
+        "questions": len(dev),
+        "questions_by_language": _by_language(dev),
+        "off_topic": len(off),
+        "off_topic_by_language": _by_language(off),
+    }
+    for key, name in (("kpi", "kpi_labelled.yaml"), ("kpi_heldout", "kpi_heldout.yaml")):
+        plans = _load_yaml(name)
+        counts[f"{key}_plans"] = len(plans)
+        counts[f"{key}_kpis"] = sum(len(p["kpis"]) for p in plans)
+        counts[f"{key}_clean"] = sum(1 for p in plans for k in p["kpis"] if not k.get("expected"))
+    return counts
+
+
+def sets_table() -> str:
+    c = set_counts()
+    rows = [
+        (
+            "`retrieval_dev.yaml`",
+            f"{c['questions']} paraphrased questions ({c['questions_by_language']}), each with the doc ids "
+            "that answer it",
+            "hit@1, hit@5, MRR@10 of hybrid vs dense vs BM25 vs a naive LangChain baseline; tuning the fusion "
+            "(`tune_retrieval.py`); answer quality and the refusal thresholds",
+        ),
+        (
+            "`offtopic.yaml`",
+            f"{c['off_topic']} questions outside 地方創生 and the corpus ({c['off_topic_by_language']})",
+            "refusal accuracy; calibrating the refusal thresholds against the dev set",
+        ),
+        (
+            "`kpi_labelled.yaml`",
+            f"{c['kpi_plans']} plans, {c['kpi_kpis']} KPIs ({c['kpi_clean']} clean) with the exact expected "
+            "finding codes",
+            "per-code precision/recall, false flags on clean KPIs, level accuracy; the rule lexicons were tuned "
+            "on it",
+        ),
+        (
+            "`kpi_heldout.yaml`",
+            f"{c['kpi_heldout_plans']} plans, {c['kpi_heldout_kpis']} KPIs ({c['kpi_heldout_clean']} clean) "
+            "written by someone who never saw the rules",
+            "an honest check of how the rules generalise",
+        ),
+        (
+            "`results.json`",
+            "the output of `.venv/bin/sosei eval --json`",
+            "the figures below and in the README",
+        ),
+    ]
+    return table(("file", "what", "used for"), rows)
+
+
+# --- figures ---------------------------------------------------------------------------------------------------
+@cache
+def results() -> dict[str, Any]:
+    return json.loads(RESULTS.read_text(encoding="utf-8"))
+
+
+@cache
+def contract_codes() -> tuple[list[str], list[str]]:
+    """(per-KPI codes, plan codes) as listed in the interface contract, docs/contract.md."""
+    text = CONTRACT.read_text(encoding="utf-8")
+    section = text.split("### Finding codes", 1)[1].split("\n## ", 1)[0]
+    per_kpi, plan = section.split("Per plan", 1)
+    kpi_codes = re.findall(r"^\| `([a-z_]+)` \|", per_kpi, flags=re.MULTILINE)
+    codes, names = plan.split("\n\n", 1)[0].split("where name is", 1)
+    plan_codes = re.findall(r"`([a-z_]+)`", codes)
+    factors = re.findall(r"`([a-z_]+)`", names)
+    return kpi_codes, plan_codes + [f"factor:{f}" for f in factors]
+
+
+def _retrieval_system(name_prefix: str) -> dict[str, Any]:
+    return next(s for s in results()["retrieval"]["systems"] if s["system"].startswith(name_prefix))
+
+
+def _macro(report: dict[str, Any], codes: Sequence[str], key: str) -> float:
+    """Mean of `key` over the given codes that have support in the set (a code with none scores 1.0)."""
+    values = [s[key] for s in report["codes"] if s["code"] in codes and s["support"]]
+    return sum(values) / len(values)
+
+
+def kpi_macro(report: dict[str, Any], key: str = "recall") -> float:
+    return _macro(report, contract_codes()[0], key)
+
+
+def _ordered(mapping: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(mapping.items(), key=lambda kv: _language_rank(kv[0]))
+
+
+def staleness_note() -> str:
+    """A visible warning when eval/results.json was measured on sets of another size than the files hold."""
+    r, c = results(), set_counts()
+    measured = {
+        "retrieval_dev.yaml questions": (r["retrieval"]["systems"][0]["n"], c["questions"]),
+        "offtopic.yaml questions": (r["answers"]["off_topic"], c["off_topic"]),
+        "kpi_labelled.yaml KPIs": (r["kpi"]["kpis"], c["kpi_kpis"]),
+        "kpi_heldout.yaml KPIs": (r["kpi_heldout"]["kpis"], c["kpi_heldout_kpis"]),
+    }
+    stale = [f"{name} {got} measured vs {now} now" for name, (got, now) in measured.items() if got != now]
+    if not stale:
+        return ""
+    return (
+        f"> **Stale:** `eval/results.json` predates the current sets ({'; '.join(stale)}). Re-run "
+        f"`.venv/bin/sosei eval --json > eval/results.json` and `{REGENERATE}`.\n\n"
+    )
+
+
+def retrieval_figures() -> str:
+    r = results()["retrieval"]
+    n = r["systems"][0]["n"]
+    out = [
+        f"Retrieval, dev set ({n} questions, document level; MRR over the first 10 passages):\n\n",
+        table(
+            ("system", "hit@1", "hit@5", "MRR@10"),
+            ((s["system"], f3(s["hit_at_1"]), f3(s["hit_at_5"]), f3(s["mrr"])) for s in r["systems"]),
+            "lrrr",
+        ),
+        "\n",
+        table(
+            ("questions", "hybrid hit@5"),
+            [
+                *((f"language {lang}", f3(v)) for lang, v in _ordered(r["by_language"])),
+                *((f"group {group}", f3(v)) for group, v in r.get("by_group", {}).items()),
+            ],
+            "lr",
+        ),
+        "\n",
+        table(
+            ("speed", "value"),
+            [
+                (
+                    "search latency (warm, k=5), p50 / p95",
+                    f"{ms(r['latency_ms_p50'])} / {ms(r['latency_ms_p95'])}",
+                ),
+                ("ingest end to end", f"{r['ingest_chunks_per_s']:g} chunks/s"),
+                ("raw model encode, same chunks", f"{r['encode_chunks_per_s']:g} chunks/s"),
+                ("index", f"{r['chunks']} chunks, {r['documents']} documents"),
+            ],
+            "lr",
+        ),
+    ]
+    misses = r["systems"][0].get("misses_at_5") or []
+    out.append(f"\nHybrid misses at 5: {', '.join(misses) or 'none'}.\n")
+    return "".join(out)
+
+
+def kpi_figures() -> str:
+    r = results()
+    lab, held = r["kpi"], r["kpi_heldout"]
+    by_code = {s["code"]: s for s in held["codes"]}
+    rows = []
+    for s in lab["codes"]:
+        h = by_code.get(s["code"])
+        rows.append(
+            (
+                f"`{s['code']}`",
+                f3(s["precision"]),
+                f3(s["recall"]),
+                s["support"],
+                f3(h["precision"]) if h else "–",
+                f3(h["recall"]) if h else "–",
+                h["support"] if h else "–",
+            )
+        )
+    header = (
+        "code",
+        "precision",
+        "recall",
+        "support",
+        "held-out precision",
+        "held-out recall",
+        "held-out support",
+    )
+    summary = [
+        ("plans / KPIs", f"{lab['plans']} / {lab['kpis']}", f"{held['plans']} / {held['kpis']}"),
+        (
+            "macro precision / recall, per-KPI codes",
+            f"{f3(kpi_macro(lab, 'precision'))} / {f3(kpi_macro(lab))}",
+            f"{f3(kpi_macro(held, 'precision'))} / {f3(kpi_macro(held))}",
+        ),
+        (
+            "false-flag rate on clean KPIs",
+            f"{f3(lab['false_flag_rate'])} (of {lab['clean_kpis']})",
+            f"{f3(held['false_flag_rate'])} (of {held['clean_kpis']})",
+        ),
+        ("level accuracy", f3(lab["level_accuracy"]), f3(held["level_accuracy"])),
+        (
+            "extension codes fired",
+            _codes(lab["unlabelled_codes"]),
+            _codes(held["unlabelled_codes"]),
+        ),
+        (
+            "critique of a 10-KPI plan (warm), p50 / p95",
+            f"{ms(lab['critique_ms_p50'])} / {ms(lab['critique_ms_p95'])}",
+            f"{ms(held['critique_ms_p50'])} / {ms(held['critique_ms_p95'])}",
+        ),
+    ]
+    return (
+        "KPI critique, labelled set and held-out set (support: KPIs or plans labelled with the code;\n"
+        "a code with no support scores 1.0 and is left out of the macro averages):\n\n"
+        + table(header, rows, "lrrrrrr")
+        + "\n"
+        + table(("", "labelled", "held-out"), summary, "lrr")
+    )
+
+
+def _codes(counts: dict[str, int]) -> str:
+    return ", ".join(f"`{code}` ×{n}" for code, n in sorted(counts.items())) or "none"
+
+
+def answer_figures() -> str:
+    a = results()["answers"]
+    langs = ", ".join(f"{lang} {f3(v)}" for lang, v in _ordered(a["by_language"]))
+    rows = [
+        ("dev questions answered (not refused)", f3(a["answered"])),
+        ("answered with a citation from an expected source", f3(a["cited_expected"])),
+        ("cited, by language", langs),
+        (f"off-topic questions declined (of {a['off_topic']})", f3(a["refusal_accuracy"])),
+        ("time to first token, p50", ms(a["first_token_ms_p50"])),
+        ("time to full answer, p50 / p95", f"{ms(a['full_answer_ms_p50'])} / {ms(a['full_answer_ms_p95'])}"),
+    ]
+    return (
+        f"Answers, extractive mode ({a['questions']} dev questions + {a['off_topic']} off-topic):\n\n"
+        + table(("measure", "value"), rows, "lr")
+        + f"\nOff-topic answered: {', '.join(a['wrongly_answered']) or 'none'}; "
+        f"dev questions refused: {', '.join(a['wrongly_refused']) or 'none'}.\n"
+    )
+
+
+def latest_figures() -> str:
+    """The "Latest figures" section body of eval/README.md."""
+    return "\n".join((staleness_note() + retrieval_figures(), kpi_figures(), answer_figures()))
+
+
+def readme_figures() -> str:
+    """The few key figures quoted in README.md."""
+    r = results()
+    hybrid = _retrieval_system("hybrid (sosei)")
+    a = r["answers"]
+    rows = [
+        (
+            f"retrieval, hybrid ({hybrid['n']} dev questions)",
+            f"hit@5 {f3(hybrid['hit_at_5'])}, MRR@10 {f3(hybrid['mrr'])}",
+        ),
+        (
+            f"KPI critique, labelled set ({r['kpi']['kpis']} KPIs)",
+            f"macro recall {f3(kpi_macro(r['kpi']))}, false-flag rate {f3(r['kpi']['false_flag_rate'])}",
+        ),
+        (
+            f"KPI critique, held-out set ({r['kpi_heldout']['kpis']} KPIs)",
+            f"macro recall {f3(kpi_macro(r['kpi_heldout']))}, "
+            f"false-flag rate {f3(r['kpi_heldout']['false_flag_rate'])}",
+        ),
+        (f"off-topic questions declined ({a['off_topic']})", f3(a["refusal_accuracy"])),
+        ("full answer, p95 (extractive, warm)", ms(a["full_answer_ms_p95"])),
+    ]
+    return staleness_note() + table(("measure", "value"), rows, "lr")
