@@ -197,6 +197,7 @@ def sets_table() -> str:
             "written by someone who never saw the rules",
             "an honest check of how the rules generalise",
         ),
+        *_blind_rows(),
         (
             "`results.json`",
             "the output of `.venv/bin/sosei eval --json`",
@@ -204,6 +205,41 @@ def sets_table() -> str:
         ),
     ]
     return table(("file", "what", "used for"), rows)
+
+
+# Sets written by helpers who had seen neither the code nor eval/: `*_learn` may inform changes, `*_unseen`
+# is only ever measured.
+BLIND_SETS = {
+    "retrieval": ("questions with the doc ids that answer them", "retrieval hit@5 and MRR, hybrid and BM25"),
+    "answerable": (
+        "practitioner questions with intent, expected docs, words a good answer must mention",
+        "false refusals and answer checklists (the chat issue)",
+    ),
+    "offtopic": (
+        "questions sosei must decline, by kind (near-domain, prompt attacks …)",
+        "off-topic answered",
+    ),
+    "dialogues": ("scripted conversations; each turn says what must hold", "follow-ups and topic changes"),
+}
+
+
+def _blind_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for name, (what, used_for) in BLIND_SETS.items():
+        for split in ("learn", "unseen"):
+            path = EVAL_DIR / "blind" / f"{name}_{split}.yaml"
+            if not path.is_file():
+                continue
+            items = _load_yaml(f"blind/{path.name}")
+            kept = "kept unseen: measured, never tuned on" if split == "unseen" else "may inform changes"
+            rows.append(
+                (
+                    f"`blind/{path.name}`",
+                    f"{len(items)} {what} ({_by_language(items)})",
+                    f"{used_for}; {kept}",
+                )
+            )
+    return rows
 
 
 # --- figures ---------------------------------------------------------------------------------------------------
@@ -297,6 +333,15 @@ def retrieval_figures() -> str:
     ]
     misses = r["systems"][0].get("misses_at_5") or []
     out.append(f"\nHybrid misses at 5: {', '.join(misses) or 'none'}.\n")
+    for name, scores in r.get("blind", {}).items():
+        out.append(f"\nBlind set `{name}` (hit@5 / MRR@10):\n\n")
+        out.append(
+            table(
+                ("system", "n", "hit@5", "MRR@10"),
+                ((s["system"], s["n"], f3(s["hit_at_5"]), f3(s["mrr"])) for s in scores),
+                "lrrr",
+            )
+        )
     return "".join(out)
 
 
