@@ -63,20 +63,24 @@ class Settings(BaseSettings):
     )
     max_chunks_per_doc: int = Field(2, ge=1, description="Diversity cap per document in one result list")
 
-    # Answering: the knowledge base supports an answer when the best passage is this close. e5's cosine scale
-    # differs by query language against the zh-TW corpus, so each script has its own threshold
-    # (calibrated on eval/retrieval_dev.yaml vs eval/offtopic.yaml; see eval/README.md).
+    # Answering: with the bundled model, a fitted model decides whether the corpus supports an answer
+    # (app/assistant/support.py). With another embedding model these thresholds decide: the best passage must
+    # be this close. e5's cosine scale differs by query language against the zh-TW corpus, so each script has
+    # its own threshold (calibrated on eval/retrieval_dev.yaml vs eval/offtopic.yaml).
     answer_min_dense_zh: float = Field(
-        0.875, ge=0, le=1, description="Best passage's cosine needed to answer a Chinese question"
+        0.875,
+        ge=0,
+        le=1,
+        description="Another embedding model only: best passage's cosine needed to answer a Chinese question",
     )
     answer_min_dense_ja: float = Field(
         0.83,
         ge=0,
         le=1,
-        description="Best passage's cosine needed to answer a Japanese question (one with kana)",
+        description="Another embedding model only: the same for a Japanese question (one with kana)",
     )
     answer_min_dense_en: float = Field(
-        0.80, ge=0, le=1, description="Best passage's cosine needed to answer an English question"
+        0.80, ge=0, le=1, description="Another embedding model only: the same for an English question"
     )
     # An English question on the Chinese corpus scores lower; one that shares terms with it (KPI, PDCA,
     # DMO, place names) is answered a little below the threshold. Off-topic English shares none.

@@ -428,9 +428,55 @@ def answer_figures() -> str:
     )
 
 
+def _rate(rate: dict[str, Any]) -> str:
+    return f"{f3(rate['share'])} ({rate['hits']}/{rate['n']})"
+
+
+def chat_figures() -> str:
+    """The chat suite on the blind splits: refusal errors, citations, dialogues."""
+    splits = results().get("chat", {}).get("splits", [])
+    if not splits:
+        return ""
+    measures = [
+        ("answerable declined (false refusals)", lambda s: s["false_refusals"]),
+        ("off-topic answered", lambda s: s["off_topic_answered"]),
+        ("answered citing an expected document", lambda s: s["cited_expected"]),
+        ("dialogue turns that hold", lambda s: s["dialogue_turns"]),
+    ]
+    rows = []
+    for name, pick in measures:
+        for split in splits:
+            rates = pick(split)
+            by_lang = ", ".join(
+                f"{lang} {f3(rates[lang]['share'])}" for lang in LANGUAGE_ORDER if lang in rates
+            )
+            rows.append((f"{name}, {split['split']}", _rate(rates["all"]), by_lang))
+    for split in splits:
+        rows.append(
+            (f"dialogues whose every turn holds, {split['split']}", _rate(split["dialogues_all_turns"]), "")
+        )
+    return (
+        "Chat on the blind splits (`sosei eval --suite chat`; the answer-support model is fitted on the learn "
+        "splits, so its learn figures are in-sample):\n\n"
+        + table(("measure", "all", "by language"), rows, "lrl")
+    )
+
+
 def latest_figures() -> str:
     """The "Latest figures" section body of eval/README.md."""
-    return "\n".join((staleness_note() + retrieval_figures(), kpi_figures(), answer_figures()))
+    parts = (staleness_note() + retrieval_figures(), kpi_figures(), answer_figures(), chat_figures())
+    return "\n".join(part for part in parts if part)
+
+
+def _unseen_chat_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    unseen = next((s for s in r.get("chat", {}).get("splits", []) if s["split"] == "unseen"), None)
+    if unseen is None:
+        return []
+    return [
+        ("blind unseen split: answerable questions declined", _rate(unseen["false_refusals"]["all"])),
+        ("blind unseen split: off-topic questions answered", _rate(unseen["off_topic_answered"]["all"])),
+        ("blind unseen split: dialogue turns that hold", _rate(unseen["dialogue_turns"]["all"])),
+    ]
 
 
 def readme_figures() -> str:
@@ -453,6 +499,7 @@ def readme_figures() -> str:
             f"false-flag rate {f3(r['kpi_heldout']['false_flag_rate'])}",
         ),
         (f"off-topic questions declined ({a['off_topic']})", f3(a["refusal_accuracy"])),
+        *_unseen_chat_rows(r),
         ("full answer, p95 (extractive, warm)", ms(a["full_answer_ms_p95"])),
     ]
     return staleness_note() + table(("measure", "value"), rows, "lr")

@@ -21,11 +21,13 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from app.assistant.conversation import QueryPlan, plan_query
 from app.assistant.schemas import AskRequest, AskResponse, Citation
+from app.assistant.support import is_supported
 from app.i18n import catalog
 from app.knowledge.chunking import split_sentences
 from app.knowledge.lexical import tokenize
-from app.knowledge.schemas import SearchHit
+from app.knowledge.schemas import SearchFilters, SearchHit
 from app.knowledge.service import KnowledgeBase
 from app.llm import load_prompt
 
@@ -36,11 +38,6 @@ MAX_ANSWER_CHARS = 320
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
-_FOLLOW_UP = re.compile(
-    r"(這個|那個|這些|那些|它們?|他們|其中|上述|前面|該案|此案|那麼|それ|その|これ"
-    r"|\bit\b|\bthey\b|\bthat\b|\bthose\b|\bthis\b)",
-    re.I,
-)
 
 
 @dataclass
@@ -105,19 +102,16 @@ class AnswerService:
         return found, vectors
 
     # --- retrieval and support ---------------------------------------------------------------------------
-    def search_query(self, request: AskRequest) -> str:
-        """A standalone query: the LLM rewrites follow-ups when configured; otherwise a short follow-up
-        question borrows the previous question's words."""
-        previous = [t.content for t in request.history if t.role == "user"]
-        if not previous:
-            return request.question
-        if self.chat_model is not None:
+    def plan(self, request: AskRequest) -> QueryPlan:
+        """What to search and what to judge support on: the LLM rewrites a follow-up into a standalone
+        question when one is configured; otherwise app/assistant/conversation.py decides."""
+        if self.chat_model is not None and request.history:
             rewritten = self._condense(request)
             if rewritten:
-                return rewritten
-        if len(request.question) <= 30 or _FOLLOW_UP.search(request.question):
-            return f"{previous[-1]} {request.question}"
-        return request.question
+                return QueryPlan(
+                    query=rewritten, judged_on=rewritten, follow_up=rewritten != request.question
+                )
+        return plan_query(request)
 
     def _condense(self, request: AskRequest) -> str | None:
         history = "\n".join(f"{t.role}: {t.content[:500]}" for t in request.history[-6:])
@@ -135,27 +129,14 @@ class AnswerService:
         text = str(reply.content).strip().splitlines()[0] if str(reply.content).strip() else ""
         return text[:500] or None
 
-    def retrieve(self, query: str, query_vector: np.ndarray) -> list[SearchHit]:
-        return self.kb.retriever.search(query, PASSAGES, query_vector=query_vector)
+    def retrieve(
+        self, query: str, query_vector: np.ndarray, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        return self.kb.retriever.search(query, PASSAGES, filters=filters, query_vector=query_vector)
 
-    def supported(self, query: str, hits: list[SearchHit]) -> bool:
-        """Whether the best passage is close enough to the question (calibrated in eval/)."""
-        if not hits:
-            return False
-        s = self.kb.settings
-        script = query_script(query)
-        threshold = {"zh": s.answer_min_dense_zh, "ja": s.answer_min_dense_ja, "en": s.answer_min_dense_en}[
-            script
-        ]
-        best_dense = max((h.dense_score or 0.0) for h in hits)
-        if best_dense >= threshold:
-            return True
-        best_lexical = max((h.lexical_score or 0.0) for h in hits)
-        return (
-            script == "en"
-            and best_dense >= threshold - s.answer_rescue_margin_en
-            and best_lexical >= s.answer_min_lexical_en
-        )
+    def supported(self, query: str, vector: np.ndarray, hits: list[SearchHit]) -> bool:
+        """Whether the corpus supports an answer to `query` (app/assistant/support.py decides)."""
+        return is_supported(query, vector, hits, self.kb.retriever.bm25, self.kb.settings)
 
     # --- extractive ---------------------------------------------------------------------------------------
     def extractive(self, question: str, hits: list[SearchHit], question_vector: np.ndarray) -> Draft:
@@ -254,11 +235,16 @@ class AnswerService:
     def stream(self, request: AskRequest) -> Iterator[tuple[str, object]]:
         """Events: ("meta", {...}), ("token", text)…, ("citations", [...]), ("done", AskResponse)."""
         messages = catalog(request.lang).answers
-        query = self.search_query(request)
+        plan = self.plan(request)
+        query = plan.query
         query_vector = self.kb.retriever.embed_query(query)  # retrieval and sentence scoring share it
-        hits = self.retrieve(query, query_vector)
+        hits = self.retrieve(query, query_vector, plan.filters)
         mode = "llm" if self.chat_model is not None else "extractive"
-        if not self.supported(query, hits):
+        judged, judged_vector = hits, query_vector
+        if plan.judged_on != query or plan.filters:  # judged on its own words, over the whole corpus
+            judged_vector = self.kb.retriever.embed_query(plan.judged_on)
+            judged = self.retrieve(plan.judged_on, judged_vector)
+        if not self.supported(plan.judged_on, judged_vector, judged):
             response = AskResponse(
                 question=request.question,
                 answer=messages["refusal"],
@@ -315,18 +301,6 @@ class AnswerService:
         )
         yield "citations", [c.model_dump() for c in draft.citations]
         yield "done", response
-
-
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-def query_script(text: str) -> str:
-    """zh, ja or en: which similarity scale a query is on."""
-    if _KANA.search(text):
-        return "ja"
-    letters = sum(ch.isalpha() for ch in text)
-    return "zh" if letters and len(_HAN.findall(text)) / letters >= 0.3 else "en"
 
 
 def _data(text: str) -> str:

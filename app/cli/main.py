@@ -209,15 +209,15 @@ def serve(
 
 @cli.command(name="eval")
 def evaluate(
-    suite: Annotated[str, typer.Option(help="retrieval | kpi | answers | all")] = "all",
+    suite: Annotated[str, typer.Option(help="retrieval | kpi | answers | chat | all")] = "all",
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON")] = False,
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every mislabelled item")] = False,
 ) -> None:
     """Run the evaluation suites in eval/ and print a table."""
     from app.evaluation.runner import run_evaluations
 
-    if suite not in ("retrieval", "kpi", "answers", "all"):
-        raise BadInput(f"--suite: unknown suite {suite!r}; choose retrieval, kpi, answers or all")
+    if suite not in ("retrieval", "kpi", "answers", "chat", "all"):
+        raise BadInput(f"--suite: unknown suite {suite!r}; choose retrieval, kpi, answers, chat or all")
     results = run_evaluations(get_settings(), suite, echo=not as_json, show_mistakes=mistakes)
     if as_json:
         emit_json(results)

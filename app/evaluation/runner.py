@@ -7,6 +7,7 @@ from rich.table import Table
 
 from app.config import Settings
 from app.evaluation.answers import AnswerEvalReport, run_answer_eval
+from app.evaluation.chat import ChatEvalReport, Rate, run_chat_eval
 from app.evaluation.kpi import HELDOUT_SET, LABELLED_SET, KpiEvalReport, run_kpi_eval
 from app.evaluation.retrieval import RetrievalReport, run_retrieval_eval
 
@@ -82,6 +83,34 @@ def print_answers(report: AnswerEvalReport, console: Console) -> None:
     )
 
 
+def _rates(rates: dict[str, Rate]) -> str:
+    return ", ".join(f"{key} {r.share:.3f} ({r.hits}/{r.n})" for key, r in rates.items())
+
+
+def print_chat(report: ChatEvalReport, console: Console, show_mistakes: bool = False) -> None:
+    for split in report.splits:
+        table = Table(title=f"Chat — blind {split.split} split (extractive mode)")
+        table.add_column("measure")
+        table.add_column("value")
+        rows = [
+            ("answerable declined (false refusals)", _rates(split.false_refusals)),
+            ("answered citing an expected document", _rates(split.cited_expected)),
+            ("  by intent", _rates(split.by_intent)),
+            ("answers with every must-mention word", _rates({"all": split.mentions})),
+            ("cited cases within the asked country/category", _rates({"all": split.kept_to_filters})),
+            ("off-topic answered", _rates(split.off_topic_answered)),
+            ("  by kind", _rates(split.off_topic_by_kind)),
+            ("dialogue turns that hold", _rates(split.dialogue_turns)),
+            ("dialogues whose every turn holds", _rates({"all": split.dialogues_all_turns})),
+        ]
+        for name, value in rows:
+            table.add_row(name, value)
+        console.print(table)
+        if show_mistakes:
+            for line in split.failures:
+                console.print(f"  ✗ {line}", highlight=False)
+
+
 def run_evaluations(
     settings: Settings, suite: str = "all", echo: bool = True, show_mistakes: bool = False
 ) -> dict:
@@ -98,6 +127,11 @@ def run_evaluations(
         results["answers"] = answer_report.model_dump()
         if echo:
             print_answers(answer_report, console)
+    if suite in ("chat", "all"):
+        chat_report = run_chat_eval(settings)
+        results["chat"] = chat_report.model_dump()
+        if echo:
+            print_chat(chat_report, console, show_mistakes)
     if suite in ("retrieval", "all"):
         report = run_retrieval_eval(settings)
         results["retrieval"] = report.model_dump()

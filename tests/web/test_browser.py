@@ -235,7 +235,11 @@ def test_keyboard_skip_link_and_visible_focus(page) -> None:
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    assert skip.bounding_box()["y"] >= 0  # moved on screen when focused
+    # Moved on screen when focused, after a 0.15 s transition: wait for it rather than read it mid-way.
+    page.wait_for_function(
+        "document.querySelector('.skip-link').getBoundingClientRect().top >= 0", timeout=3000
+    )
+    assert skip.bounding_box()["y"] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     page.keyboard.press("Tab")

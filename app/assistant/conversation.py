@@ -1,0 +1,96 @@
+"""Conversation state without an LLM: whether a question follows up on the conversation, and what it carries.
+
+A question is a follow-up when it points back (那、這些、其中、類似的、還有嗎、台灣呢、それ、what about …) or has no
+topic of its own once its pointers, country and question words are taken away (「Taiwan?」). Only then is the
+earlier topic carried over: the anchor is the latest earlier question that was itself self-contained, and its
+words join the follow-up's own; a country the follow-up names becomes a filter (「那台灣有類似的嗎？」 = the
+anchor's topic, in Taiwan). A self-contained question starts afresh, and a follow-up with words of its own
+is judged on those words alone, so an off-topic question is never rescued by the history.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.assistant.schemas import AskRequest
+from app.knowledge.schemas import SearchFilters
+
+_POINTERS = re.compile(
+    r"那麼|那些|那個|那(?=[^\s霸須])|這些|這個|這類|它們|它|他們|其中|上述|前面|該案|此案|類似|相似|同樣|還有|另外"
+    r"|呢\s*[？?]?\s*$"
+    r"|それ|その|これら|この|ほかに|他に|似たよう|同じよう|同様"
+    r"|\bwhat about\b|\bhow about\b|\bthose\b|\bthese\b|\bit\b|\bits\b|\bthey\b|\bthem\b|\bsimilar\b"
+    r"|\bothers?\b|\banything else\b|\bany more\b|\bthat one\b",
+    re.IGNORECASE,
+)
+_COUNTRIES = {
+    "TW": re.compile(r"台灣|臺灣|台湾|\btaiwan(?:ese)?\b", re.IGNORECASE),
+    "JP": re.compile(r"日本|\bjapan(?:ese)?\b", re.IGNORECASE),
+}
+# Words that ask without naming a topic: what is left after removing them and the pointers is the topic.
+_QUESTION_WORDS = re.compile(
+    r"有沒有|有哪些|有什麼|是什麼|什麼|怎麼|如何|哪些|哪裡|案例|例子|事例|ケース|有嗎|嗎|呢|的|是|也|有|在|嘛|啊|吧|呀"
+    r"|ありますか|ありません|ですか|ますか|教えて(?:ください)?|について|でしょうか|どう|は|の|も|に|で|を|が|か"
+    r"|\b(?:are|is|there|any|case|cases|example|examples|do|does|you|have|in|the|a|an|of|for|and|about|what|how|"
+    r"which|please|tell|me|show)\b",
+    re.IGNORECASE,
+)
+_PUNCTUATION = re.compile(r"[\s、，,。.？?！!：:；;「」『』（）()…~～]+")
+# A follow-up with more than this of its own (「其中自立性有哪些案例」) is judged on its own words; one with less
+# (「它的KPI呢」, 「台灣呢」) only narrows the earlier topic and is judged with it.
+_OWN_TOPIC_CHARS = 2
+_ASKS_FOR_CASES = re.compile(
+    r"案例|例子|事例|ケース|類似|相似|似たよう|\bcases?\b|\bexamples?\b|\bsimilar\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What to retrieve for a question, and which words decide whether the corpus supports an answer."""
+
+    query: str  # what retrieval searches
+    judged_on: str  # the question's own words when it has a topic of its own; else the query
+    filters: SearchFilters | None = None
+    follow_up: bool = False
+
+
+def residual(question: str) -> str:
+    """The question's own topic: without pointers, country names, question words and punctuation."""
+    text = _POINTERS.sub(" ", question)
+    for pattern in _COUNTRIES.values():
+        text = pattern.sub(" ", text)
+    return _PUNCTUATION.sub("", _QUESTION_WORDS.sub(" ", text))
+
+
+def points_back(question: str) -> bool:
+    return bool(_POINTERS.search(question)) or not residual(question)
+
+
+def country_of(question: str) -> str | None:
+    found = [code for code, pattern in _COUNTRIES.items() if pattern.search(question)]
+    return found[0] if len(found) == 1 else None
+
+
+def plan_query(request: AskRequest) -> QueryPlan:
+    """The query for `request.question` given the conversation so far (user turns only)."""
+    question = request.question
+    earlier = [turn.content for turn in request.history if turn.role == "user"]
+    if not earlier or not points_back(question):
+        return QueryPlan(query=question, judged_on=question)
+    # The anchor is the latest earlier question with a topic of its own (「台灣呢？」 has none).
+    anchor = next((q for q in reversed(earlier) if residual(q)), None)
+    if anchor is None:
+        return QueryPlan(query=question, judged_on=question)
+    query = f"{anchor} {question}"
+    country = country_of(question)
+    filters = None
+    if country:  # 「那台灣有類似的嗎？」: the same topic, in Taiwan; cases when cases were asked for
+        kind = "case" if _ASKS_FOR_CASES.search(query) else None
+        filters = SearchFilters.model_validate({"country": country, "kind": kind})
+    return QueryPlan(
+        query=query,
+        judged_on=question if len(residual(question)) > _OWN_TOPIC_CHARS else query,
+        filters=filters,
+        follow_up=True,
+    )

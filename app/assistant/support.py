@@ -1,0 +1,119 @@
+"""Does the knowledge base support an answer? A small fitted model decides, from several signals:
+
+- the best passage's cosine similarity, separately per query script (zh, ja, en: e5's scale differs);
+- the best BM25 score, and how much of the question the corpus vocabulary covers (plain and idf-weighted);
+- the question's own embedding, which tells a township officer's question from a company's or a traveller's.
+
+The model (logistic regression) is fitted by eval/fit_support.py on the *learn* splits only and stored as
+data in support_model.json; its errors are measured on the unseen splits (`sosei eval --suite chat`). It
+belongs to one embedding model: with another one configured, the per-script cosine thresholds of the settings
+decide instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from app.config import Settings
+from app.knowledge.lexical import BM25Index, tokenize
+from app.knowledge.schemas import SearchHit
+
+SCRIPTS = ("zh", "ja", "en")
+MODEL_FILE = "support_model.json"
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def query_script(text: str) -> str:
+    """zh, ja or en: which similarity scale a query is on."""
+    if _KANA.search(text):
+        return "ja"
+    letters = sum(ch.isalpha() for ch in text)
+    return "zh" if letters and len(_HAN.findall(text)) / letters >= 0.3 else "en"
+
+
+class SupportModel(BaseModel):
+    """A fitted logistic regression over `signals(...)`; written by eval/fit_support.py."""
+
+    embed_model: str = Field(description="the embedding model the weights belong to")
+    embedding_scale: float = Field(description="the embedding's weight relative to the scalar signals")
+    coef: list[float]
+    intercept: float
+    threshold: float = Field(description="probability of 'on topic' needed to answer")
+    fitted_on: dict[str, int] = Field(default_factory=dict, description="examples per set, for the record")
+
+    def probability(self, features: np.ndarray) -> float:
+        z = float(np.dot(self.coef, features)) + self.intercept
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache
+def load_support_model() -> SupportModel | None:
+    resource = files("app.assistant") / MODEL_FILE
+    if not resource.is_file():
+        return None
+    return SupportModel.model_validate_json(resource.read_text(encoding="utf-8"))
+
+
+def signals(
+    query: str, vector: np.ndarray, hits: list[SearchHit], bm25: BM25Index, embedding_scale: float
+) -> np.ndarray:
+    """The model's input for one question: per-script cosine, BM25 and coverage signals, then the embedding."""
+    script = query_script(query)
+    best_dense = max((h.dense_score or 0.0) for h in hits) if hits else 0.0
+    best_lexical = max((h.lexical_score or 0.0) for h in hits) if hits else 0.0
+    tokens = tokenize(query)
+    known = [t for t in tokens if t in bm25.idf]
+    unknown_idf = max(bm25.idf.values(), default=1.0)  # a word the corpus never uses is as rare as can be
+    total_idf = sum(bm25.idf.get(t, unknown_idf) for t in tokens)
+    scalar: list[float] = []
+    for name in SCRIPTS:
+        on = 1.0 if script == name else 0.0
+        scalar += [on, on * best_dense]
+    scalar += [
+        math.log1p(best_lexical),
+        len(known) / len(tokens) if tokens else 0.0,
+        sum(bm25.idf[t] for t in known) / total_idf if total_idf else 0.0,
+    ]
+    return np.concatenate(
+        [np.array(scalar, dtype=np.float64), embedding_scale * np.asarray(vector, dtype=np.float64)]
+    )
+
+
+def supported_by_thresholds(query: str, hits: list[SearchHit], settings: Settings) -> bool:
+    """The fallback for another embedding model: the best passage's cosine against a per-script threshold."""
+    if not hits:
+        return False
+    script = query_script(query)
+    thresholds = {
+        "zh": settings.answer_min_dense_zh,
+        "ja": settings.answer_min_dense_ja,
+        "en": settings.answer_min_dense_en,
+    }
+    threshold = thresholds[script]
+    best_dense = max((h.dense_score or 0.0) for h in hits)
+    if best_dense >= threshold:
+        return True
+    best_lexical = max((h.lexical_score or 0.0) for h in hits)
+    return (
+        script == "en"
+        and best_dense >= threshold - settings.answer_rescue_margin_en
+        and best_lexical >= settings.answer_min_lexical_en
+    )
+
+
+def is_supported(
+    query: str, vector: np.ndarray, hits: list[SearchHit], bm25: BM25Index, settings: Settings
+) -> bool:
+    if not hits:
+        return False
+    model = load_support_model()
+    if model is None or model.embed_model != settings.embed_model:
+        return supported_by_thresholds(query, hits, settings)
+    return model.probability(signals(query, vector, hits, bm25, model.embedding_scale)) >= model.threshold

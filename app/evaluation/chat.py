@@ -1,0 +1,222 @@
+"""Chat evaluation on the blind sets (eval/blind/), written by someone who saw neither the code nor eval/.
+
+For each split (`learn` may inform changes; `unseen` is only ever measured):
+- answerable questions: how many are wrongly declined, how many cite an expected document, how many answers
+  contain what they must mention and keep to the country, category or factor the question asks for;
+- off-topic questions: how many are wrongly answered, by language and by kind (near-domain, prompt attacks …);
+- scripted dialogues: for each turn, whether it is answered or declined as it should be, cites one of the
+  documents it should, and keeps to the country or category it should.
+Everything runs in the default extractive mode (no LLM).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+
+from app.assistant.schemas import AskRequest, AskResponse, Turn
+from app.config import Settings
+from app.i18n import Lang
+from app.knowledge.corpus import Corpus
+from app.knowledge.service import KnowledgeBase
+from app.services import Services, build_services
+
+SPLITS = ("learn", "unseen")
+
+
+class Rate(BaseModel):
+    n: int
+    hits: int
+    share: float
+
+
+@dataclass
+class _Count:
+    n: int = 0
+    hits: int = 0
+
+    def add(self, hit: bool) -> None:
+        self.n += 1
+        self.hits += hit
+
+    def rate(self) -> Rate:
+        return Rate(n=self.n, hits=self.hits, share=round(self.hits / self.n, 4) if self.n else 0.0)
+
+
+def _counts() -> defaultdict[str, _Count]:
+    return defaultdict(_Count)
+
+
+@dataclass
+class _Tally:
+    """What one split's run counts; keys of the dicts are a language, an intent or a kind, and "all"."""
+
+    false_refusals: defaultdict[str, _Count] = field(default_factory=_counts)
+    cited_expected: defaultdict[str, _Count] = field(default_factory=_counts)
+    mentions: _Count = field(default_factory=_Count)
+    kept_to_filters: _Count = field(default_factory=_Count)
+    by_intent: defaultdict[str, _Count] = field(default_factory=_counts)
+    off_topic_answered: defaultdict[str, _Count] = field(default_factory=_counts)
+    off_topic_by_kind: defaultdict[str, _Count] = field(default_factory=_counts)
+    dialogue_turns: defaultdict[str, _Count] = field(default_factory=_counts)
+    dialogues_all_turns: _Count = field(default_factory=_Count)
+    failures: list[str] = field(default_factory=list)
+
+    def report(self, split: str) -> SplitReport:
+        def rates(counts: dict[str, _Count]) -> dict[str, Rate]:
+            return {key: count.rate() for key, count in sorted(counts.items())}
+
+        return SplitReport(
+            split=split,
+            false_refusals=rates(self.false_refusals),
+            cited_expected=rates(self.cited_expected),
+            mentions=self.mentions.rate(),
+            kept_to_filters=self.kept_to_filters.rate(),
+            by_intent=rates(self.by_intent),
+            off_topic_answered=rates(self.off_topic_answered),
+            off_topic_by_kind=rates(self.off_topic_by_kind),
+            dialogue_turns=rates(self.dialogue_turns),
+            dialogues_all_turns=self.dialogues_all_turns.rate(),
+            failures=self.failures,
+        )
+
+
+class SplitReport(BaseModel):
+    split: str
+    false_refusals: dict[str, Rate] = Field(
+        description="answerable questions declined, by language and 'all'"
+    )
+    cited_expected: dict[str, Rate] = Field(description="answered with a citation from an expected document")
+    mentions: Rate = Field(description="answers containing every `must_mention` string")
+    kept_to_filters: Rate = Field(description="cited cases all within the question's country/category/factor")
+    by_intent: dict[str, Rate] = Field(description="cited-expected rate per intent")
+    off_topic_answered: dict[str, Rate] = Field(
+        description="off-topic questions answered, by language and 'all'"
+    )
+    off_topic_by_kind: dict[str, Rate]
+    dialogue_turns: dict[str, Rate] = Field(
+        description="turns that hold every expectation, by language and 'all'"
+    )
+    dialogues_all_turns: Rate = Field(description="dialogues whose every turn holds")
+    failures: list[str] = Field(default_factory=list)
+
+
+class ChatEvalReport(BaseModel):
+    splits: list[SplitReport]
+
+
+def _lang(code: str) -> Lang:
+    """The language of sosei's fixed sentences for a question in `code` (Japanese gets the zh-TW ones)."""
+    return "en" if code == "en" else "zh-TW"
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def _within(response: AskResponse, corpus: Corpus, filters: dict[str, str]) -> bool:
+    """Every cited case is in the country, category and factor asked for (guidelines are always fine)."""
+    for citation in response.citations:
+        doc = corpus.get(citation.doc_id)
+        if doc is None or doc.kind != "case":
+            continue
+        if filters.get("country") and doc.country != filters["country"]:
+            return False
+        if filters.get("category") and doc.category != filters["category"]:
+            return False
+        if filters.get("factor") and filters["factor"] not in doc.factors:
+            return False
+    return True
+
+
+def _cites(response: AskResponse, docs: list[str]) -> bool:
+    return any(c.doc_id in docs for c in response.citations)
+
+
+def _answerable(services: Services, items: list[dict[str, Any]], report: _Tally) -> None:
+    for item in items:
+        lang = item["lang"]
+        response = services.answers.ask(AskRequest(question=item["question"], lang=_lang(lang)))
+        for key in (lang, "all"):
+            report.false_refusals[key].add(response.refused)
+        if response.refused:
+            report.failures.append(f"{item['id']} declined: {item['question']}")
+            for key in (lang, "all"):
+                report.cited_expected[key].add(False)
+            report.by_intent[item.get("intent", "other")].add(False)
+            continue
+        cited = _cites(response, item["expected"])
+        for key in (lang, "all"):
+            report.cited_expected[key].add(cited)
+        report.by_intent[item.get("intent", "other")].add(cited)
+        if not cited:
+            report.failures.append(f"{item['id']} cites none of {item['expected']}: {item['question']}")
+        if item.get("must_mention"):
+            text = response.answer.lower()
+            report.mentions.add(all(word.lower() in text for word in item["must_mention"]))
+        if item.get("filters"):
+            report.kept_to_filters.add(_within(response, services.corpus, item["filters"]))
+
+
+def _off_topic(services: Services, items: list[dict[str, Any]], report: _Tally) -> None:
+    for item in items:
+        response = services.answers.ask(AskRequest(question=item["question"], lang=_lang(item["lang"])))
+        answered = not response.refused
+        for key in (item["lang"], "all"):
+            report.off_topic_answered[key].add(answered)
+        report.off_topic_by_kind[item.get("kind", "general")].add(answered)
+        if answered:
+            report.failures.append(f"{item['id']} answered off-topic: {item['question']}")
+
+
+def _turn_holds(response: AskResponse, expect: dict[str, Any], corpus: Corpus) -> bool:
+    if bool(expect.get("answered", True)) == response.refused:
+        return False
+    if response.refused:
+        return True
+    if expect.get("any_of") and not _cites(response, expect["any_of"]):
+        return False
+    filters = {key: expect[key] for key in ("country", "category", "factor") if expect.get(key)}
+    return _within(response, corpus, filters)
+
+
+def _dialogues(services: Services, items: list[dict[str, Any]], report: _Tally) -> None:
+    for dialogue in items:
+        history: list[Turn] = []
+        every = True
+        for number, turn in enumerate(dialogue["turns"], 1):
+            request = AskRequest(question=turn["user"], history=history[-20:], lang=_lang(dialogue["lang"]))
+            response = services.answers.ask(request)
+            holds = _turn_holds(response, turn.get("expect", {}), services.corpus)
+            for key in (dialogue["lang"], "all"):
+                report.dialogue_turns[key].add(holds)
+            if not holds:
+                every = False
+                got = "declined" if response.refused else f"cited {[c.doc_id for c in response.citations]}"
+                report.failures.append(
+                    f"{dialogue['id']} turn {number} «{turn['user']}»: {got}; wanted {turn['expect']}"
+                )
+            history += [
+                Turn(role="user", content=turn["user"]),
+                Turn(role="assistant", content=response.answer[:8000]),
+            ]
+        report.dialogues_all_turns.add(every)
+
+
+def run_chat_eval(settings: Settings, kb: KnowledgeBase | None = None) -> ChatEvalReport:
+    services = build_services(settings.model_copy(update={"llm": "none"}), knowledge=kb)
+    services.ensure_index(show_progress=False)
+    blind = settings.eval_dir / "blind"
+    splits = []
+    for split in SPLITS:
+        tally = _Tally()
+        _answerable(services, _load(blind / f"answerable_{split}.yaml"), tally)
+        _off_topic(services, _load(blind / f"offtopic_{split}.yaml"), tally)
+        _dialogues(services, _load(blind / f"dialogues_{split}.yaml"), tally)
+        splits.append(tally.report(split))
+    return ChatEvalReport(splits=splits)

@@ -1,0 +1,81 @@
+"""Fit the answer-support model (app/assistant/support.py) on the LEARN splits and write
+app/assistant/support_model.json. The unseen splits are never read here; `sosei eval --suite chat` measures
+the model on them.
+
+Run from the checkout (uses the index in SOSEI_DATA_DIR, `data/` by default):
+    .venv/bin/python eval/fit_support.py
+
+On topic (answer): eval/retrieval_dev.yaml and the blind retrieval_learn, answerable_learn, answerable_train.
+Off topic (decline): eval/offtopic.yaml and the blind offtopic_learn, offtopic_train.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from app.assistant.answers import PASSAGES
+from app.assistant.support import MODEL_FILE, SupportModel, signals
+from app.config import get_settings
+from app.services import build_services
+
+ON_TOPIC = (
+    "retrieval_dev.yaml",
+    "blind/retrieval_learn.yaml",
+    "blind/answerable_learn.yaml",
+    "blind/answerable_train.yaml",
+)
+OFF_TOPIC = ("offtopic.yaml", "blind/offtopic_learn.yaml", "blind/offtopic_train.yaml")
+EMBEDDING_SCALE = 20.0  # chosen by 5-fold cross-validation on the learn and train splits (with C, threshold)
+C = 10.0
+THRESHOLD = 0.5
+
+
+def questions(eval_dir: Path, name: str) -> list[str]:
+    return [item["question"] for item in yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))]
+
+
+def main() -> None:
+    settings = get_settings().model_copy(update={"llm": "none"})
+    services = build_services(settings)
+    services.ensure_index()
+    retriever = services.knowledge.retriever
+    features, labels, counts = [], [], {}
+    for label, names in ((1, ON_TOPIC), (0, OFF_TOPIC)):
+        for name in names:
+            found = questions(settings.eval_dir, name)
+            counts[name] = len(found)
+            for question in found:
+                vector = retriever.embed_query(question)
+                hits = retriever.search(question, PASSAGES, query_vector=vector)
+                features.append(signals(question, vector, hits, retriever.bm25, EMBEDDING_SCALE))
+                labels.append(label)
+    x, y = np.array(features), np.array(labels)
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=10_000)
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    p = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
+    refused = float(((p < THRESHOLD) & (y == 1)).sum() / (y == 1).sum())
+    answered = float(((p >= THRESHOLD) & (y == 0)).sum() / (y == 0).sum())
+    print(f"5-fold CV on the learn splits: false refusals {refused:.3f}, off-topic answered {answered:.3f}")
+    model.fit(x, y)
+    fitted = SupportModel(
+        embed_model=settings.embed_model,
+        embedding_scale=EMBEDDING_SCALE,
+        coef=[round(float(c), 6) for c in model.coef_[0]],
+        intercept=round(float(model.intercept_[0]), 6),
+        threshold=THRESHOLD,
+        fitted_on=counts,
+    )
+    target = Path(str(files("app.assistant"))) / MODEL_FILE
+    target.write_text(json.dumps(fitted.model_dump(), ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {target} ({len(labels)} questions: {counts})")
+
+
+if __name__ == "__main__":
+    main()
