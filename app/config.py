@@ -104,7 +104,14 @@ class Settings(BaseSettings):
     )
     llm_model: str = Field("gpt-4o-mini", description="Model name at that endpoint")
     llm_api_key: SecretStr | None = Field(None, description="API key, if the endpoint needs one")
-    llm_timeout: float = Field(30.0, gt=0, description="Seconds before falling back to the LLM-free output")
+    llm_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Deadline in seconds for a whole LLM answer, first token included; then the fallback",
+    )
+    llm_max_tokens: int = Field(
+        400, ge=16, le=4096, description="Most tokens the LLM may write in one answer"
+    )
     llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of the chat model")
 
     # Web server (HOST / PORT are honoured without the prefix, as `make run` documents)

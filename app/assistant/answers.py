@@ -22,6 +22,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from app.assistant.conversation import QueryPlan, plan_query
+from app.assistant.guard import MARKUP, DegenerateOutput, guarded
 from app.assistant.schemas import AskRequest, AskResponse, Citation
 from app.assistant.support import is_supported
 from app.i18n import catalog
@@ -36,6 +37,7 @@ ANSWER_PASSAGES = 4  # the ones sentences are drawn from
 MAX_SENTENCES = 4
 MAX_ANSWER_CHARS = 320
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
+MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
 
@@ -127,7 +129,9 @@ class AnswerService:
         except Exception:
             return None
         text = str(reply.content).strip().splitlines()[0] if str(reply.content).strip() else ""
-        return text[:500] or None
+        if MARKUP.search(text) or len(text) > MAX_CONDENSED_CHARS:
+            return None  # a small model echoing the prompt: decide without it
+        return text or None
 
     def retrieve(
         self, query: str, query_vector: np.ndarray, filters: SearchFilters | None = None
@@ -263,14 +267,14 @@ class AnswerService:
         if self.chat_model is not None:
             streamed: list[str] = []
             try:
-                for chunk in self.chat_model.stream(self.llm_messages(request, hits)):
-                    piece = chunk.content if isinstance(chunk.content, str) else ""
-                    if piece:
-                        streamed.append(piece)
-                        yield "token", piece
+                chunks = self.chat_model.stream(self.llm_messages(request, hits))
+                pieces = (c.content for c in chunks if isinstance(c.content, str) and c.content)
+                for piece in guarded(pieces, self.kb.settings.llm_timeout):
+                    streamed.append(piece)
+                    yield "token", piece
                 text, citations = self.validate_citations("".join(streamed), hits)
-                if not text:
-                    raise ValueError("empty answer")
+                if not text or not citations:
+                    raise DegenerateOutput("no answer with a valid citation")
                 response = AskResponse(
                     question=request.question,
                     answer=text,
@@ -282,8 +286,8 @@ class AnswerService:
                 yield "citations", [c.model_dump() for c in citations]
                 yield "done", response
                 return
-            except Exception:
-                notice = messages["fallback"]
+            except Exception as exc:  # an error, the deadline, or output nobody should read
+                notice = messages["llm_unusable" if isinstance(exc, DegenerateOutput) else "fallback"]
                 yield "notice", notice
                 if streamed:
                     yield "reset", ""  # the client discards the partial LLM text

@@ -30,7 +30,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
             base_url=settings.llm_base_url,
             api_key=key or "not-needed",  # local OpenAI-compatible servers accept any key
             timeout=settings.llm_timeout,
-            max_retries=1,
+            max_retries=0,  # the timeout is the deadline for the whole answer: a retry would break it
+            max_tokens=settings.llm_max_tokens,
             temperature=settings.llm_temperature,
         )
     from langchain_ollama import ChatOllama
@@ -39,6 +40,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         model=settings.llm_model,
         base_url=settings.llm_base_url,
         temperature=settings.llm_temperature,
+        num_predict=settings.llm_max_tokens,
         client_kwargs={"timeout": settings.llm_timeout},
     )
 
