@@ -51,7 +51,14 @@ class Draft:
 
 
 # Internal cross-references such as （jp-mashiko-ware） or （細則見 gl-tw-youth-stations） mean nothing to a reader.
-_DOC_REF = re.compile(r"\s*[（(][^（）()]{0,12}`?(?:jp|tw|gl|article)-[a-z0-9-]+`?[^（）()]{0,4}[）)]")
+_ID = r"`?(?:jp|tw|gl|article|upload)-[a-z0-9]+(?:-[a-z0-9]+)+`?"
+_IDS = rf"{_ID}(?:\s*(?:[、,，/]|與|和|及|and)\s*{_ID})*"
+# （見 gl-a、gl-b）, （jp-mashiko-ware）, 「，詳見 gl-x」, 「定義見 gl-a、gl-b」: cross-references for corpus authors.
+_DOC_REF = re.compile(rf"\s*[（(][^（）()]{{0,12}}{_IDS}[^（）()]{{0,8}}[）)]")
+_SEE_REF = re.compile(
+    rf"[，,；;]?\s*(?:[^，,；;。]{{0,12}}?(?:詳見|參見|見|參考|see|cf\.))\s*{_IDS}", re.IGNORECASE
+)
+_STILL_ID = re.compile(_ID)
 _LABEL_ONLY = re.compile(r"[:：]$")
 
 
@@ -64,9 +71,10 @@ def _clean(sentence: str) -> str | None:
             return None
         sentence = "，".join(cells)
     sentence = _DOC_REF.sub("", sentence.replace("**", "")).strip()
-    if len(sentence) < 10 or _LABEL_ONLY.search(sentence):
-        return None
-    return sentence
+    pointed, sentence = sentence, _SEE_REF.sub("", sentence).strip()
+    if len(sentence) < (16 if sentence != pointed else 10) or _LABEL_ONLY.search(sentence):
+        return None  # a bare label, or what is left of a sentence that only pointed elsewhere
+    return None if _STILL_ID.search(sentence) else sentence
 
 
 def _bigrams(text: str) -> set[str]:

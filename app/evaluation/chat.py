@@ -11,6 +11,7 @@ Everything runs in the default extractive mode (no LLM).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,24 @@ from app.knowledge.service import KnowledgeBase
 from app.services import Services, build_services
 
 SPLITS = ("learn", "unseen")
+# What a reader must never see in an answer: internal document ids, Markdown table pipes, and fragments
+# (a piece between sentence ends or citation marks shorter than a clause).
+_INTERNAL_ID = re.compile(r"\b(?:jp|tw|gl|article|upload)-[a-z0-9]+(?:-[a-z0-9]+)+\b")
+_PIECES = re.compile(r"[^。！？!?\n]+")
+_CITATION_MARK = re.compile(r"\[\d+\]")
+MIN_PIECE_CHARS = 6
+
+
+def unreadable(answer: str) -> str | None:
+    """Why an answer is not fit to send to a township officer, or None."""
+    if _INTERNAL_ID.search(answer):
+        return "internal id"
+    if "|" in answer:
+        return "table pipes"
+    for piece in _PIECES.findall(_CITATION_MARK.sub("", answer)):
+        if 0 < len(piece.strip(" ，,、；;：:（）()「」")) < MIN_PIECE_CHARS:
+            return f"fragment «{piece.strip()}»"
+    return None
 
 
 class Rate(BaseModel):
@@ -65,7 +84,16 @@ class _Tally:
     off_topic_by_kind: defaultdict[str, _Count] = field(default_factory=_counts)
     dialogue_turns: defaultdict[str, _Count] = field(default_factory=_counts)
     dialogues_all_turns: _Count = field(default_factory=_Count)
+    readable: _Count = field(default_factory=_Count)
     failures: list[str] = field(default_factory=list)
+
+    def read(self, item_id: str, response: AskResponse) -> None:
+        if response.refused:
+            return
+        problem = unreadable(response.answer)
+        self.readable.add(problem is None)
+        if problem:
+            self.failures.append(f"{item_id} unreadable ({problem}): {response.answer[:80]}")
 
     def report(self, split: str) -> SplitReport:
         def rates(counts: dict[str, _Count]) -> dict[str, Rate]:
@@ -82,6 +110,7 @@ class _Tally:
             off_topic_by_kind=rates(self.off_topic_by_kind),
             dialogue_turns=rates(self.dialogue_turns),
             dialogues_all_turns=self.dialogues_all_turns.rate(),
+            readable=self.readable.rate(),
             failures=self.failures,
         )
 
@@ -103,6 +132,7 @@ class SplitReport(BaseModel):
         description="turns that hold every expectation, by language and 'all'"
     )
     dialogues_all_turns: Rate = Field(description="dialogues whose every turn holds")
+    readable: Rate = Field(description="answers with no internal id, no table pipes, no fragment")
     failures: list[str] = Field(default_factory=list)
 
 
@@ -142,6 +172,7 @@ def _answerable(services: Services, items: list[dict[str, Any]], report: _Tally)
     for item in items:
         lang = item["lang"]
         response = services.answers.ask(AskRequest(question=item["question"], lang=_lang(lang)))
+        report.read(item["id"], response)
         for key in (lang, "all"):
             report.false_refusals[key].add(response.refused)
         if response.refused:
@@ -192,6 +223,7 @@ def _dialogues(services: Services, items: list[dict[str, Any]], report: _Tally) 
         for number, turn in enumerate(dialogue["turns"], 1):
             request = AskRequest(question=turn["user"], history=history[-20:], lang=_lang(dialogue["lang"]))
             response = services.answers.ask(request)
+            report.read(f"{dialogue['id']}.{number}", response)
             holds = _turn_holds(response, turn.get("expect", {}), services.corpus)
             for key in (dialogue["lang"], "all"):
                 report.dialogue_turns[key].add(holds)

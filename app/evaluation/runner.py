@@ -102,6 +102,7 @@ def print_chat(report: ChatEvalReport, console: Console, show_mistakes: bool = F
             ("  by kind", _rates(split.off_topic_by_kind)),
             ("dialogue turns that hold", _rates(split.dialogue_turns)),
             ("dialogues whose every turn holds", _rates({"all": split.dialogues_all_turns})),
+            ("answers fit to read (no ids, pipes, fragments)", _rates({"all": split.readable})),
         ]
         for name, value in rows:
             table.add_row(name, value)

@@ -131,3 +131,14 @@ def test_quoted_sentences_drop_internal_document_ids_and_table_headers() -> None
     )
     assert _clean("| KPI | 層級 | 說明 |") is None
     assert _clean("Plan計畫具體化：") is None
+    # several ids in one reference, a trailing 「見 …」 clause, a sentence that is only a pointer
+    assert (
+        _clean("評估推進主體與人才的確保培育（見 gl-factor-lead-body、gl-factor-talent）。")
+        == "評估推進主體與人才的確保培育。"
+    )
+    assert _clean("結果重視客觀成果與年度檢證（gl-kpi-objective-outcome、gl-pdca），自立性另計。") == (
+        "結果重視客觀成果與年度檢證，自立性另計。"
+    )
+    assert _clean("四項要素的定義見 gl-factor-self-reliance、gl-factor-public-private。") is None
+    assert _clean("檢證結果用什麼格式呈現，見 gl-result-report-form。") is None
+    assert _clean("目標值要定在合理而有挑戰的高度，gl-kpi-ambition、gl-kpi-interim-targets") is None
