@@ -16,6 +16,14 @@ from app.knowledge.lexical import tokenize
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parent.parent  # the checkout: corpus/, eval/, docs/
 CORPUS = REPO / "corpus"
+# The finding codes the interface contract fixes (docs/contract.md): tests check the rule registry against them.
+CONTRACT_KPI_CODES = (
+    "subjective", "not_quantified", "indirect", "output_as_outcome", "no_baseline", "unambitious", "no_deadline",
+)  # fmt: skip
+CONTRACT_FACTORS = ("self_reliance", "public_private", "cross_region", "cross_policy", "lead_body", "talent")
+CONTRACT_PLAN_CODES = (
+    "no_outcome", "no_output", "too_many_kpis", "cost_effectiveness", *(f"factor:{f}" for f in CONTRACT_FACTORS),
+)  # fmt: skip
 
 
 class HashingEmbedder:

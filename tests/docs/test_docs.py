@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CONTRACT_FACTORS, CONTRACT_KPI_CODES
+
 ROOT = Path(__file__).resolve().parents[2]
 COG_FILES = ("README.md", "eval/README.md", "docs/extensions.md")
 REGENERATE = f".venv/bin/cog -r -I docs {' '.join(COG_FILES)}"
@@ -17,17 +19,8 @@ CONTRACT = ROOT / "docs" / "contract.md"
 EXTENSIONS = ROOT / "docs" / "extensions.md"
 
 # The finding codes the interface contract lists (it is fixed; see docs/contract.md, "Finding codes").
-CONTRACT_KPI_CODES = (
-    "subjective",
-    "not_quantified",
-    "indirect",
-    "output_as_outcome",
-    "no_baseline",
-    "unambitious",
-    "no_deadline",
-)
 CONTRACT_PLAN_CODES = ("no_outcome", "no_output", "too_many_kpis", "cost_effectiveness", "factor:<name>")
-FACTORS = ("self_reliance", "public_private", "cross_region", "cross_policy", "lead_body", "talent")
+FACTORS = CONTRACT_FACTORS
 
 
 def test_generated_docs_are_current() -> None:

@@ -9,6 +9,7 @@ import pytest
 from app.kpi.context import PlanContext, build_plan, classify_level
 from app.kpi.rules import KPI_RULES, PLAN_RULES, kpi_rules, plan_rules
 from app.kpi.schemas import CritiqueRequest
+from tests.conftest import CONTRACT_KPI_CODES, CONTRACT_PLAN_CODES
 
 
 def plan(*kpis: Any, **fields: Any) -> PlanContext:
@@ -29,25 +30,7 @@ GOOD = "經諮詢後實際移居人數由每年8人提升至25人（2027年）"
 def test_every_rule_has_a_code_severity_and_evidence_query() -> None:
     codes = [r.code for r in KPI_RULES + PLAN_RULES]
     assert len(codes) == len(set(codes))
-    for required in (
-        "subjective",
-        "not_quantified",
-        "indirect",
-        "output_as_outcome",
-        "no_baseline",
-        "unambitious",
-        "no_deadline",
-        "no_outcome",
-        "no_output",
-        "too_many_kpis",
-        "cost_effectiveness",
-        "factor:self_reliance",
-        "factor:public_private",
-        "factor:cross_region",
-        "factor:cross_policy",
-        "factor:lead_body",
-        "factor:talent",
-    ):
+    for required in (*CONTRACT_KPI_CODES, *CONTRACT_PLAN_CODES):
         assert required in codes
     assert all(
         r.severity in ("error", "warning", "info") and r.evidence_query for r in KPI_RULES + PLAN_RULES
