@@ -4,7 +4,9 @@ bundled model once per session (rebuilt into a temporary data directory, never .
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,22 @@ CONTRACT_FACTORS = ("self_reliance", "public_private", "cross_region", "cross_po
 CONTRACT_PLAN_CODES = (
     "no_outcome", "no_output", "too_many_kpis", "cost_effectiveness", *(f"factor:{f}" for f in CONTRACT_FACTORS),
 )  # fmt: skip
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def sse_events(body: str) -> list[tuple[str, object]]:
+    """A Server-Sent Events body as (event, JSON data) pairs."""
+    events = []
+    for block in body.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
 
 
 class HashingEmbedder:

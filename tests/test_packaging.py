@@ -9,7 +9,6 @@ downloaded and torch is not installed twice); sosei itself is built and installe
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -19,13 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.conftest import REPO, free_port
 
 
 @pytest.fixture(scope="module")

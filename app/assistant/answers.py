@@ -254,7 +254,8 @@ class AnswerService:
         mode = "llm" if self.chat_model is not None else "extractive"
         judged, judged_vector = hits, query_vector
         if plan.judged_on != query or plan.filters:  # judged on its own words, over the whole corpus
-            judged_vector = self.kb.retriever.embed_query(plan.judged_on)
+            if plan.judged_on != query:
+                judged_vector = self.kb.retriever.embed_query(plan.judged_on)
             judged = self.retrieve(plan.judged_on, judged_vector)
         if not self.supported(plan.judged_on, judged_vector, judged):
             response = AskResponse(

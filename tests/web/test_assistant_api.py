@@ -9,20 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.web.app import create_app
+from tests.conftest import sse_events
 
 
 @pytest.fixture(scope="module")
 def client(real_settings, real_services):
     with TestClient(create_app(real_settings, services=real_services)) as test_client:
         yield test_client
-
-
-def sse_events(body: str) -> list[tuple[str, object]]:
-    events = []
-    for block in body.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
-        events.append((lines["event"], json.loads(lines["data"])))
-    return events
 
 
 def test_ask_answers_with_citations_that_exist(client) -> None:

@@ -4,13 +4,14 @@ form, browsing cases, the language switch. One browser for the module; a fresh c
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +25,6 @@ ARGS = [
     "--disable-sync",
 ]
 QUESTION = "移居計畫的KPI該怎麼訂？"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
