@@ -61,7 +61,7 @@ def build_services(
         corpus=corpus,
         cases=cases,
         critique=CritiqueService(knowledge, cases, chat_model=chat_model),
-        answers=AnswerService(knowledge, chat_model=chat_model),
+        answers=AnswerService(knowledge, chat_model=chat_model, corpus=corpus),
         feedback=FeedbackStore(settings.feedback_db),
         chat_model=chat_model,
     )

@@ -220,6 +220,17 @@ BLIND_SETS = {
         "off-topic answered",
     ),
     "dialogues": ("scripted conversations; each turn says what must hold", "follow-ups and topic changes"),
+    "intents": (
+        "questions per intent with a checklist each answer must meet",
+        "composed answers (the chat issue)",
+    ),
+}
+# Written later and kept apart from every change since: the final refusal figures.
+FRESH_SETS = {
+    "answerable_fresh": ("practitioner questions with expected docs", "false refusals, final figure"),
+    "offtopic_fresh": ("questions sosei must decline, by kind", "off-topic answered, final figure"),
+    "answerable_train2": ("practitioner questions (training data)", "fitting the answer-support model"),
+    "offtopic_train2": ("questions sosei must decline (training data)", "fitting the answer-support model"),
 }
 
 
@@ -239,6 +250,11 @@ def _blind_rows() -> list[tuple[str, str, str]]:
                     f"{used_for}; {kept}",
                 )
             )
+    for name, (what, used_for) in FRESH_SETS.items():
+        path = EVAL_DIR / "blind" / f"{name}.yaml"
+        if path.is_file():
+            items = _load_yaml(f"blind/{path.name}")
+            rows.append((f"`blind/{path.name}`", f"{len(items)} {what} ({_by_language(items)})", used_for))
     return rows
 
 
@@ -447,18 +463,36 @@ def chat_figures() -> str:
     for name, pick in measures:
         for split in splits:
             rates = pick(split)
+            if "all" not in rates:  # a split without that set (fresh has no dialogues)
+                continue
             by_lang = ", ".join(
                 f"{lang} {f3(rates[lang]['share'])}" for lang in LANGUAGE_ORDER if lang in rates
             )
             rows.append((f"{name}, {split['split']}", _rate(rates["all"]), by_lang))
     for split in splits:
-        rows.append(
-            (f"dialogues whose every turn holds, {split['split']}", _rate(split["dialogues_all_turns"]), "")
-        )
+        if split["dialogues_all_turns"]["n"]:
+            rows.append(
+                (
+                    f"dialogues whose every turn holds, {split['split']}",
+                    _rate(split["dialogues_all_turns"]),
+                    "",
+                )
+            )
+    for split in splits:
+        checklist = split.get("checklist", {})
+        if checklist:
+            by_intent = ", ".join(f"{k} {f3(v['share'])}" for k, v in checklist.items() if k != "all")
+            rows.append(
+                (
+                    f"intent answers meeting their checklist, {split['split']}",
+                    _rate(checklist["all"]),
+                    by_intent,
+                )
+            )
     return (
-        "Chat on the blind splits (`sosei eval --suite chat`; the answer-support model is fitted on the learn "
-        "splits, so its learn figures are in-sample):\n\n"
-        + table(("measure", "all", "by language"), rows, "lrl")
+        "Chat on the blind splits (`sosei eval --suite answers`; the answer-support model is fitted on the learn "
+        "and train splits, so its learn figures are in-sample; `fresh` was written last and never looked at while "
+        "changing code):\n\n" + table(("measure", "all", "by language"), rows, "lrl")
     )
 
 
@@ -476,6 +510,17 @@ def _unseen_chat_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         ("blind unseen split: answerable questions declined", _rate(unseen["false_refusals"]["all"])),
         ("blind unseen split: off-topic questions answered", _rate(unseen["off_topic_answered"]["all"])),
         ("blind unseen split: dialogue turns that hold", _rate(unseen["dialogue_turns"]["all"])),
+        *_fresh_rows(r),
+    ]
+
+
+def _fresh_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    fresh = next((s for s in r.get("chat", {}).get("splits", []) if s["split"] == "fresh"), None)
+    if fresh is None or not fresh["false_refusals"]:
+        return []
+    return [
+        ("blind fresh split: answerable questions declined", _rate(fresh["false_refusals"]["all"])),
+        ("blind fresh split: off-topic questions answered", _rate(fresh["off_topic_answered"]["all"])),
     ]
 
 

@@ -5,8 +5,9 @@ the model on them.
 Run from the checkout (uses the index in SOSEI_DATA_DIR, `data/` by default):
     .venv/bin/python eval/fit_support.py
 
-On topic (answer): eval/retrieval_dev.yaml and the blind retrieval_learn, answerable_learn, answerable_train.
-Off topic (decline): eval/offtopic.yaml and the blind offtopic_learn, offtopic_train.
+On topic (answer): eval/retrieval_dev.yaml and the blind retrieval_learn, answerable_learn,
+answerable_train, answerable_train2.
+Off topic (decline): eval/offtopic.yaml and the blind offtopic_learn, offtopic_train, offtopic_train2.
 """
 
 from __future__ import annotations
@@ -30,8 +31,14 @@ ON_TOPIC = (
     "blind/retrieval_learn.yaml",
     "blind/answerable_learn.yaml",
     "blind/answerable_train.yaml",
+    "blind/answerable_train2.yaml",
 )
-OFF_TOPIC = ("offtopic.yaml", "blind/offtopic_learn.yaml", "blind/offtopic_train.yaml")
+OFF_TOPIC = (
+    "offtopic.yaml",
+    "blind/offtopic_learn.yaml",
+    "blind/offtopic_train.yaml",
+    "blind/offtopic_train2.yaml",
+)
 EMBEDDING_SCALE = 20.0  # chosen by 5-fold cross-validation on the learn and train splits (with C, threshold)
 C = 10.0
 THRESHOLD = 0.5

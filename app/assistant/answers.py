@@ -21,12 +21,19 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from app.assistant.cleaning import DOC_REF as _DOC_REF
+from app.assistant.cleaning import SEE_REF as _SEE_REF
+from app.assistant.cleaning import STILL_ID as _STILL_ID
+from app.assistant.compose import AnswerComposer, Composed
 from app.assistant.conversation import QueryPlan, plan_query
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
+from app.assistant.intents import Understanding, understand
 from app.assistant.schemas import AskRequest, AskResponse, Citation
 from app.assistant.support import is_supported
 from app.i18n import catalog
+from app.i18n.glossary import answer_lang
 from app.knowledge.chunking import split_sentences
+from app.knowledge.corpus import Corpus
 from app.knowledge.lexical import tokenize
 from app.knowledge.schemas import SearchFilters, SearchHit
 from app.knowledge.service import KnowledgeBase
@@ -50,15 +57,6 @@ class Draft:
     citations: list[Citation]
 
 
-# Internal cross-references such as （jp-mashiko-ware） or （細則見 gl-tw-youth-stations） mean nothing to a reader.
-_ID = r"`?(?:jp|tw|gl|article|upload)-[a-z0-9]+(?:-[a-z0-9]+)+`?"
-_IDS = rf"{_ID}(?:\s*(?:[、,，/]|與|和|及|and)\s*{_ID})*"
-# （見 gl-a、gl-b）, （jp-mashiko-ware）, 「，詳見 gl-x」, 「定義見 gl-a、gl-b」: cross-references for corpus authors.
-_DOC_REF = re.compile(rf"\s*[（(][^（）()]{{0,12}}{_IDS}[^（）()]{{0,8}}[）)]")
-_SEE_REF = re.compile(
-    rf"[，,；;]?\s*(?:[^，,；;。]{{0,12}}?(?:詳見|參見|見|參考|see|cf\.))\s*{_IDS}", re.IGNORECASE
-)
-_STILL_ID = re.compile(_ID)
 _LABEL_ONLY = re.compile(r"[:：]$")
 
 
@@ -82,9 +80,12 @@ def _bigrams(text: str) -> set[str]:
 
 
 class AnswerService:
-    def __init__(self, kb: KnowledgeBase, chat_model: BaseChatModel | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, chat_model: BaseChatModel | None = None, corpus: Corpus | None = None
+    ) -> None:
         self.kb = kb
         self.chat_model = chat_model
+        self.composer = AnswerComposer(kb, corpus or Corpus(kb.settings.corpus_dir))
         # Sentence vectors per chunk: popular passages are split and embedded once, not per question.
         # Requests run in a thread pool, so the cache's reads and writes hold a lock (never while embedding).
         self._sentence_cache: OrderedDict[str, tuple[list[tuple[int, str, bool]], np.ndarray]] = OrderedDict()
@@ -193,6 +194,8 @@ class AnswerService:
             n = numbers.setdefault(rank, len(numbers) + 1)
             parts.append(f"{sentence}[{n}]")
         citations = [self._citation(n, hits[rank]) for rank, n in numbers.items()]
+        if len(parts) >= 3:  # a lead sentence, then the rest as bullets
+            return Draft("\n".join([parts[0], "", *(f"- {p}" for p in parts[1:])]), citations)
         return Draft("".join(parts), citations)
 
     @staticmethod
@@ -206,6 +209,25 @@ class AnswerService:
             kind=hit.kind,
             heading=str(hit.metadata.get("heading", "")),
         )
+
+    def understand(self, request: AskRequest, plan: QueryPlan) -> Understanding:
+        return understand(request.question, plan.query if plan.follow_up else None)
+
+    def composed(
+        self, request: AskRequest, plan: QueryPlan, hits: list[SearchHit], query_vector: np.ndarray
+    ) -> Draft:
+        """The answer without an LLM: composed for the question's intent where the corpus has structured
+        facts for it (app/assistant/compose.py), else the extractive answer."""
+        understood = self.understand(request, plan)
+        shown = next((t.content for t in reversed(request.history) if t.role == "assistant"), "")
+        result: Composed | None = self.composer.compose(understood, plan.query, query_vector, shown)
+        if result is None and understood.intent in ("process", "programme"):
+            result = self.composer.list_passage(
+                hits, understood.lang, numbered=understood.intent == "process"
+            )
+        if result is not None and result.citations:
+            return Draft(result.text, result.citations)
+        return self.extractive(plan.query, hits, query_vector)
 
     # --- LLM ----------------------------------------------------------------------------------------------
     def llm_messages(self, request: AskRequest, hits: list[SearchHit]) -> list[BaseMessage]:
@@ -257,7 +279,15 @@ class AnswerService:
             if plan.judged_on != query:
                 judged_vector = self.kb.retriever.embed_query(plan.judged_on)
             judged = self.retrieve(plan.judged_on, judged_vector)
-        if not self.supported(plan.judged_on, judged_vector, judged):
+        # The domain's own lists (the six driving factors, the three KPI levels) are answered whatever the
+        # fitted model says: no off-topic question names them.
+        judged_understood = understand(plan.judged_on)
+        names_a_domain_list = judged_understood.intent == "concept" and (
+            judged_understood.all_factors or judged_understood.levels
+        )
+        if not names_a_domain_list and not self.supported(plan.judged_on, judged_vector, judged):
+            if answer_lang(request.question) == "en":  # the refusal in the question's language
+                messages = catalog("en").answers
             response = AskResponse(
                 question=request.question,
                 answer=messages["refusal"],
@@ -300,9 +330,9 @@ class AnswerService:
                 yield "notice", notice
                 if streamed:
                     yield "reset", ""  # the client discards the partial LLM text
-        draft = self.extractive(query, hits, query_vector)
-        for sentence in re.findall(r".+?\[\d+\]", draft.text) or [draft.text]:
-            yield "token", sentence
+        draft = self.composed(request, plan, hits, query_vector)
+        for line in draft.text.splitlines(keepends=True) or [draft.text]:  # streamed a line at a time
+            yield "token", line
         response = AskResponse(
             question=request.question,
             answer=draft.text,

@@ -2,6 +2,7 @@
 
 - the best passage's cosine similarity, separately per query script (zh, ja, en: e5's scale differs);
 - the best BM25 score, and how much of the question the corpus vocabulary covers (plain and idf-weighted);
+- the recognised intent and the domain facets it names (factors, categories, the kind of project);
 - the question's own embedding, which tells a township officer's question from a company's or a traveller's.
 
 The model (logistic regression) is fitted by eval/fit_support.py on the *learn* splits only and stored as
@@ -13,29 +14,27 @@ decide instead.
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 from importlib.resources import files
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from app.assistant.intents import understand
 from app.config import Settings
+from app.i18n.glossary import answer_lang
 from app.knowledge.lexical import BM25Index, tokenize
 from app.knowledge.schemas import SearchHit
 
 SCRIPTS = ("zh", "ja", "en")
+INTENT_SIGNALS = ("find_cases", "kpi_advice", "concept", "process", "programme")
 MODEL_FILE = "support_model.json"
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_SCRIPT = {"zh-TW": "zh", "en": "en", "ja": "ja"}
 
 
 def query_script(text: str) -> str:
     """zh, ja or en: which similarity scale a query is on."""
-    if _KANA.search(text):
-        return "ja"
-    letters = sum(ch.isalpha() for ch in text)
-    return "zh" if letters and len(_HAN.findall(text)) / letters >= 0.3 else "en"
+    return _SCRIPT[answer_lang(text)]
 
 
 class SupportModel(BaseModel):
@@ -80,6 +79,15 @@ def signals(
         math.log1p(best_lexical),
         len(known) / len(tokens) if tokens else 0.0,
         sum(bm25.idf[t] for t in known) / total_idf if total_idf else 0.0,
+    ]
+    # The recognised intent and the domain facets the question names (app/assistant/intents.py).
+    understood = understand(query)
+    scalar += [1.0 if understood.intent == intent else 0.0 for intent in INTENT_SIGNALS]
+    scalar += [
+        float(bool(understood.factors)),
+        float(bool(understood.categories or understood.contexts)),
+        float(understood.project_kind is not None),
+        float(understood.all_factors or understood.levels),
     ]
     return np.concatenate(
         [np.array(scalar, dtype=np.float64), embedding_scale * np.asarray(vector, dtype=np.float64)]

@@ -4,6 +4,8 @@ For each split (`learn` may inform changes; `unseen` is only ever measured):
 - answerable questions: how many are wrongly declined, how many cite an expected document, how many answers
   contain what they must mention and keep to the country, category or factor the question asks for;
 - off-topic questions: how many are wrongly answered, by language and by kind (near-domain, prompt attacks …);
+- intent questions (intents_*.yaml): whether each answer meets its checklist (all six factor names, a
+  Taiwanese case for 「台灣有類似的嗎」, the PDCA steps in order …);
 - scripted dialogues: for each turn, whether it is answered or declined as it should be, cites one of the
   documents it should, and keeps to the country or category it should.
 Everything runs in the default extractive mode (no LLM).
@@ -27,12 +29,14 @@ from app.knowledge.corpus import Corpus
 from app.knowledge.service import KnowledgeBase
 from app.services import Services, build_services
 
-SPLITS = ("learn", "unseen")
+# `fresh` holds refusal sets written later (issue 9's final figure), never looked at while changing code.
+SPLITS = ("learn", "unseen", "fresh")
 # What a reader must never see in an answer: internal document ids, Markdown table pipes, and fragments
 # (a piece between sentence ends or citation marks shorter than a clause).
 _INTERNAL_ID = re.compile(r"\b(?:jp|tw|gl|article|upload)-[a-z0-9]+(?:-[a-z0-9]+)+\b")
 _PIECES = re.compile(r"[^。！？!?\n]+")
 _CITATION_MARK = re.compile(r"\[\d+\]")
+_MARKDOWN = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+|\*\*", re.M)  # list markers and bold are layout, not text
 MIN_PIECE_CHARS = 6
 
 
@@ -42,7 +46,7 @@ def unreadable(answer: str) -> str | None:
         return "internal id"
     if "|" in answer:
         return "table pipes"
-    for piece in _PIECES.findall(_CITATION_MARK.sub("", answer)):
+    for piece in _PIECES.findall(_MARKDOWN.sub("", _CITATION_MARK.sub("", answer))):
         if 0 < len(piece.strip(" ，,、；;：:（）()「」")) < MIN_PIECE_CHARS:
             return f"fragment «{piece.strip()}»"
     return None
@@ -85,6 +89,7 @@ class _Tally:
     dialogue_turns: defaultdict[str, _Count] = field(default_factory=_counts)
     dialogues_all_turns: _Count = field(default_factory=_Count)
     readable: _Count = field(default_factory=_Count)
+    checklist: defaultdict[str, _Count] = field(default_factory=_counts)
     failures: list[str] = field(default_factory=list)
 
     def read(self, item_id: str, response: AskResponse) -> None:
@@ -111,6 +116,7 @@ class _Tally:
             dialogue_turns=rates(self.dialogue_turns),
             dialogues_all_turns=self.dialogues_all_turns.rate(),
             readable=self.readable.rate(),
+            checklist=rates(self.checklist),
             failures=self.failures,
         )
 
@@ -133,6 +139,9 @@ class SplitReport(BaseModel):
     )
     dialogues_all_turns: Rate = Field(description="dialogues whose every turn holds")
     readable: Rate = Field(description="answers with no internal id, no table pipes, no fragment")
+    checklist: dict[str, Rate] = Field(
+        default_factory=dict, description="intent questions whose answer meets its whole checklist, by intent"
+    )
     failures: list[str] = Field(default_factory=list)
 
 
@@ -240,6 +249,44 @@ def _dialogues(services: Services, items: list[dict[str, Any]], report: _Tally) 
         report.dialogues_all_turns.add(every)
 
 
+def checklist_misses(response: AskResponse, checklist: dict[str, Any], corpus: Corpus) -> list[str]:
+    """What an answer lacks of its checklist (eval/blind/intents_*.yaml); empty when it meets it."""
+    if response.refused:
+        return ["declined"]
+    text = response.answer.lower()
+    misses = [f"lacks «{w}»" for w in checklist.get("all_of", []) if w.lower() not in text]
+    if checklist.get("any_of") and not any(w.lower() in text for w in checklist["any_of"]):
+        misses.append(f"none of {checklist['any_of']}")
+    cases = [d for c in response.citations if (d := corpus.get(c.doc_id)) is not None and d.kind == "case"]
+    if checklist.get("cited_country") and not any(d.country == checklist["cited_country"] for d in cases):
+        misses.append(f"no {checklist['cited_country']} case cited")
+    if checklist.get("cited_category") and any(d.category != checklist["cited_category"] for d in cases):
+        misses.append(f"a cited case outside {checklist['cited_category']}")
+    if len({d.id for d in cases}) < checklist.get("min_cases", 0):
+        misses.append(f"fewer than {checklist['min_cases']} cases cited")
+    at = 0
+    for word in checklist.get("in_order", []):
+        found = text.find(word.lower(), at)
+        if found < 0:
+            misses.append(f"«{word}» missing or out of order")
+            break
+        at = found + len(word)
+    return misses
+
+
+def _intents(services: Services, items: list[dict[str, Any]], report: _Tally) -> None:
+    for item in items:
+        history = [Turn(role="user", content=q) for q in item.get("history", [])]
+        request = AskRequest(question=item["question"], history=history, lang=_lang(item["lang"]))
+        response = services.answers.ask(request)
+        report.read(item["id"], response)
+        misses = checklist_misses(response, item.get("checklist", {}), services.corpus)
+        for key in (item["intent"], "all"):
+            report.checklist[key].add(not misses)
+        if misses:
+            report.failures.append(f"{item['id']} checklist: {'; '.join(misses)}: {item['question']}")
+
+
 def run_chat_eval(settings: Settings, kb: KnowledgeBase | None = None) -> ChatEvalReport:
     services = build_services(settings.model_copy(update={"llm": "none"}), knowledge=kb)
     services.ensure_index(show_progress=False)
@@ -250,5 +297,6 @@ def run_chat_eval(settings: Settings, kb: KnowledgeBase | None = None) -> ChatEv
         _answerable(services, _load(blind / f"answerable_{split}.yaml"), tally)
         _off_topic(services, _load(blind / f"offtopic_{split}.yaml"), tally)
         _dialogues(services, _load(blind / f"dialogues_{split}.yaml"), tally)
+        _intents(services, _load(blind / f"intents_{split}.yaml"), tally)
         splits.append(tally.report(split))
     return ChatEvalReport(splits=splits)

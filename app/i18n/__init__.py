@@ -1,9 +1,9 @@
 """Interface text in every language, read from one data file per language (`zh-TW.yaml`, `en.yaml`).
 
 Sections: `ui` (page strings), `critique` (labels of the critique partial), `report` (the Markdown and HTML
-critique report), `severity`, `levels`, `categories` and `factors` (display names of the domain's codes),
-`directions`, and `answers` (the assistant's fixed sentences). Corpus text, findings and answers are not
-translated here; only the interface is.
+critique report), `severity`, `directions`, and `answers` (the assistant's fixed sentences). The display
+names of the domain's codes (`levels`, `categories`, `factors`) come from the glossary (`glossary.yaml`).
+Corpus text, findings and answers are not translated here; only the interface is.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
+
+from app.i18n.glossary import glossary
 
 Lang = Literal["zh-TW", "en"]
 LANGS: tuple[Lang, ...] = ("zh-TW", "en")
@@ -46,7 +48,9 @@ class Catalog(BaseModel):
 @lru_cache
 def catalog(lang: Lang) -> Catalog:
     text = (files("app.i18n") / f"{lang}.yaml").read_text(encoding="utf-8")
-    return Catalog(lang=lang, **yaml.safe_load(text))
+    terms = glossary()
+    names = {section: terms.names(section, lang) for section in ("levels", "categories", "factors")}
+    return Catalog(lang=lang, **yaml.safe_load(text), **names)
 
 
 def as_lang(value: object) -> Lang | None:

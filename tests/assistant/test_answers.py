@@ -28,7 +28,7 @@ def service(real_kb) -> AnswerService:
 def test_extractive_answer_is_short_cited_and_deduplicated(service) -> None:
     answer = service.ask(AskRequest(question=QUESTION))
     assert not answer.refused and answer.mode == "extractive"
-    sentences = re.findall(r".+?\[\d+\]", answer.answer)
+    sentences = [s.strip().removeprefix("- ") for s in re.findall(r".+?\[\d+\]", answer.answer, flags=re.S)]
     assert 1 <= len(sentences) <= 4 and len(answer.answer) <= 400
     assert len(set(sentences)) == len(sentences)
     for sentence in sentences:  # every quoted sentence comes from the passage it cites

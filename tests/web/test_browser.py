@@ -240,3 +240,15 @@ def test_keyboard_skip_link_and_visible_focus(page) -> None:
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+
+
+def test_chat_renders_a_composed_answer_as_a_list_with_chips_in_its_items(page) -> None:
+    page.goto("/")
+    ask(page, "六大驅動要素是什麼？")
+    page.locator(".msg-bot .msg-actions").wait_for()
+    items = page.locator(".msg-bot .answer ul > li")
+    assert items.count() == 6
+    names = page.locator(".msg-bot .answer li > strong").all_inner_texts()
+    assert "自立性" in names and "官民協働" in names
+    assert items.first.locator("button.cite").count() == 1
+    assert "**" not in page.locator(".msg-bot .answer").inner_text()  # Markdown is rendered, not shown

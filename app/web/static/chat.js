@@ -66,19 +66,51 @@
     return button;
   }
 
-  // The answer text with [n] turned into chips for the citations that exist; the rest stays text.
+  // Inline text: **bold** becomes <strong>, [n] becomes a chip for a citation that exists; the rest is text.
+  function fillInline(node, text, byN) {
+    const parts = text.split(/(\*\*[^*\n]+\*\*)/);
+    for (const part of parts) {
+      if (!part) continue;
+      const bold = /^\*\*([^*\n]+)\*\*$/.exec(part);
+      const target = bold ? node.appendChild(el("strong")) : node;
+      const piece = bold ? bold[1] : part;
+      let last = 0;
+      for (const match of piece.matchAll(CITE)) {
+        const citation = byN.get(Number(match[1]));
+        if (!citation) continue;
+        target.append(document.createTextNode(piece.slice(last, match.index)));
+        target.append(chip(citation));
+        last = match.index + match[0].length;
+      }
+      target.append(document.createTextNode(piece.slice(last)));
+    }
+  }
+
+  // The answer is a small Markdown subset (paragraphs, "- " and "1. " lists, **bold**, [n]): it is built as
+  // DOM nodes from text, so nothing in an answer — the corpus's or a model's — is ever parsed as HTML.
   function fillAnswer(node, text, citations) {
     node.replaceChildren();
     const byN = new Map((citations || []).map((c) => [c.n, c]));
-    let last = 0;
-    for (const match of text.matchAll(CITE)) {
-      const citation = byN.get(Number(match[1]));
-      if (!citation) continue;
-      node.append(document.createTextNode(text.slice(last, match.index)));
-      node.append(chip(citation));
-      last = match.index + match[0].length;
+    let list = null;
+    let paragraph = null;
+    for (const raw of text.split("\n")) {
+      const line = raw.trimEnd();
+      const item = /^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$/.exec(line);
+      if (item) {
+        const tag = item[1] ? "ul" : "ol";
+        if (!list || list.tagName.toLowerCase() !== tag) list = node.appendChild(el(tag));
+        paragraph = null;
+        fillInline(list.appendChild(el("li")), item[3], byN);
+      } else if (!line.trim()) {
+        list = null;
+        paragraph = null;
+      } else {
+        list = null;
+        if (paragraph) paragraph.append(document.createTextNode(" "));
+        else paragraph = node.appendChild(el("p"));
+        fillInline(paragraph, line, byN);
+      }
     }
-    node.append(document.createTextNode(text.slice(last)));
   }
 
   // --- rendering ------------------------------------------------------------------------------------------

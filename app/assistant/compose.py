@@ -1,0 +1,488 @@
+"""Answers composed for the question's intent from the corpus's structured fields (no LLM).
+
+Each composer returns short Markdown — a lead sentence, then bullets — where every statement carries the
+number of the passage it comes from, or None when the corpus has nothing structured for the question (the
+caller then answers extractively). The words around the facts (lead sentences, labels, names of factors,
+levels and categories) come from the glossary in the question's language; Chinese text quoted in an English
+or Japanese answer is marked as such.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.assistant.cleaning import without_refs
+from app.assistant.intents import Understanding
+from app.assistant.schemas import Citation
+from app.i18n.glossary import AnswerLang, Glossary, glossary
+from app.knowledge.chunking import split_sentences
+from app.knowledge.corpus import Corpus
+from app.knowledge.documents import Document
+from app.knowledge.schemas import SearchFilters, SearchHit
+from app.knowledge.service import KnowledgeBase
+from app.knowledge.store import StoredChunk
+
+LISTED_CASES = 5  # described one per bullet
+MORE_CASES = 8  # named after them
+MAX_SUMMARY_CHARS = 110
+EXAMPLE_TABLE = "gl-kpi-example-table"
+LEVELS_DOC = "gl-kpi-levels"
+_ID_IN_TEXT = re.compile(r"\s*[（(]`?(?:jp|tw|gl|article)-[a-z0-9-]+`?[）)]")
+_SENTENCE_END = re.compile(r"(?<=[。！？])")
+_PDCA = re.compile(r"pdca", re.I)
+_META = re.compile(r"本檔|本庫|本文|這份檔案")
+_MORE = re.compile(r"還有|其他|另外|更多|ほかに|他に|\bmore\b|\bother\b|\belse\b", re.I)
+
+
+@dataclass
+class Composed:
+    """Markdown text with [n] marks and the passages they point to."""
+
+    lines: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    _numbers: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, chunk: StoredChunk | None) -> str:
+        if chunk is None:
+            return ""
+        if chunk.chunk_id not in self._numbers:
+            n = len(self._numbers) + 1
+            self._numbers[chunk.chunk_id] = n
+            self.citations.append(
+                Citation(
+                    n=n,
+                    chunk_id=chunk.chunk_id,
+                    doc_id=chunk.doc_id,
+                    title=str(chunk.metadata.get("title", "")),
+                    text=chunk.text,
+                    kind=str(chunk.metadata.get("kind", "")),
+                    heading=str(chunk.metadata.get("heading", "")),
+                )
+            )
+        return f"[{self._numbers[chunk.chunk_id]}]"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines).strip()
+
+
+class AnswerComposer:
+    """Composes answers for the intents app/assistant/intents.py recognises."""
+
+    def __init__(self, kb: KnowledgeBase, corpus: Corpus) -> None:
+        self.kb = kb
+        self.corpus = corpus
+        self.terms: Glossary = glossary()
+
+    # --- entry ---------------------------------------------------------------------------------------------
+    def compose(
+        self, understood: Understanding, query: str, query_vector: np.ndarray, shown_before: str = ""
+    ) -> Composed | None:
+        if understood.intent == "find_cases":
+            return self.find_cases(understood, query, query_vector, shown_before)
+        if understood.intent == "kpi_advice":
+            return self.kpi_advice(understood, query, query_vector)
+        if understood.intent == "concept":
+            if understood.all_factors:
+                return self.all_factors(understood.lang)
+            if understood.levels:
+                return self.kpi_levels(understood.lang)
+            if len(understood.factors) == 1:
+                return self.factor(understood.factors[0], understood.lang)
+        return None
+
+    # --- finding cases ---------------------------------------------------------------------------------------
+    def find_cases(
+        self, understood: Understanding, query: str, query_vector: np.ndarray, shown_before: str = ""
+    ) -> Composed | None:
+        lang = understood.lang
+        cases = [d for d in self.corpus.of_kind("case").values() if _in_country(d, understood.country)]
+        # A named facet narrows the list; a category only when two or more cases are left (its aliases are
+        # broad: 「返鄉」 names migration, yet a returnee's start-up is filed under entrepreneurship).
+        facets: list[tuple[str, tuple[str, ...], Callable[[Document], bool], int]] = [
+            ("factors", understood.factors, lambda d: all(f in d.factors for f in understood.factors), 1),
+            ("contexts", understood.contexts, lambda d: any(c in d.context for c in understood.contexts), 1),
+            ("categories", understood.categories, lambda d: d.category in understood.categories, 2),
+        ]
+        applied: dict[str, tuple[str, ...]] = {}
+        for section, named_terms, matches, at_least in facets:
+            kept = [d for d in cases if matches(d)] if named_terms else []
+            if len(kept) >= at_least:
+                cases, applied[section] = kept, named_terms
+        filters = SearchFilters.model_validate({"kind": "case", "country": understood.country})
+        hits = self.kb.retriever.search(query, 30, filters=filters, query_vector=query_vector)
+        rank: dict[str, int] = {}
+        for hit in hits:
+            rank.setdefault(hit.doc_id, len(rank))
+        if not applied:  # no facet to go by: what the search finds is what matches
+            cases = [d for d in cases if d.id in rank]
+        if not cases:
+            return None
+        cases.sort(key=lambda d: (rank.get(d.id, len(rank)), d.id))
+        if shown_before and _MORE.search(query):  # 「還有嗎？」: the ones not described yet first
+            described = "\n".join(line for line in shown_before.splitlines() if line.startswith("- "))
+            cases.sort(key=lambda d: d.title in described)
+        out = Composed()
+        scope = [self.terms.countries[understood.country].name(lang)] if understood.country else []
+        for section, codes in applied.items():
+            terms = getattr(self.terms, section)
+            scope += [terms[code].name(lang, code) for code in codes[:2]]
+        scope_text = self.terms.frame(lang, "scope", terms="・".join(scope)) if scope else ""
+        out.lines.append(self.terms.frame(lang, "cases_lead", n=len(cases), scope=scope_text))
+        for case in cases[:LISTED_CASES]:
+            out.lines.append(self._case_line(case, lang, out))
+        more = cases[LISTED_CASES : LISTED_CASES + MORE_CASES]
+        if more:
+            titles = self.terms.frame(lang, "list_sep").join(self._quoted(d.title, lang) for d in more)
+            out.lines += ["", self.terms.frame(lang, "cases_more", titles=titles)]
+        return out
+
+    def _case_line(self, case: Document, lang: AnswerLang, out: Composed) -> str:
+        summary = _summary(case)
+        mark = out.cite(self._chunk_with(case.id, summary[:12]))
+        place = f"（{_short_place(case.place)}）" if case.place else ""
+        colon = self.terms.frame(lang, "colon")
+        line = f"- **{case.title}**{place}{colon}{self._marked(summary, lang)}{mark}"
+        kpi = _key_kpi(case)
+        if kpi:
+            line += f" {self.terms.frame(lang, 'case_kpi')}{colon}{self._marked(kpi, lang)}"
+        return line
+
+    # --- KPI advice --------------------------------------------------------------------------------------------
+    def kpi_advice(self, understood: Understanding, query: str, query_vector: np.ndarray) -> Composed | None:
+        lang = understood.lang
+        table = self.corpus.get(EXAMPLE_TABLE)
+        rows = table.rows if table else []
+        row = next((r for r in rows if r.get("plan") == understood.project_kind), None)
+        if row is None and understood.categories:
+            row = next((r for r in rows if r.get("category") in understood.categories), None)
+        out = Composed()
+        if row is None:
+            out.lines.append(self.terms.frame(lang, "kpi_general_lead"))
+            for code in ("objective_outcome", "direct_link", "ambition", "levels_apart"):
+                out.lines.append(self._principle(code, lang, out))
+            return out
+        kind = self.terms.project_kinds[row["plan"]].name(lang, row["plan"])
+        mark = out.cite(
+            self._chunk_with(EXAMPLE_TABLE, f"| {row['plan']} |") or self._first_chunk(EXAMPLE_TABLE)
+        )
+        out.lines.append(self.terms.frame(lang, "kpi_lead", kind=kind) + mark)
+        for level in ("overall", "outcome", "output"):
+            values = [str(v) for v in row.get(level) or []]
+            if values:
+                joined = self.terms.frame(lang, "list_sep").join(values)
+                name = self.terms.levels[level].name(lang)
+                out.lines.append(f"- **{name}**{self.terms.frame(lang, 'colon')}{self._marked(joined, lang)}")
+        out.lines += ["", self.terms.frame(lang, "kpi_principles")]
+        for code in ("levels_apart", "direct_link", "objective_outcome"):
+            out.lines.append(self._principle(code, lang, out))
+        examples = self._case_kpis(row["category"], query, query_vector, lang, out)
+        if examples:
+            out.lines += ["", self.terms.frame(lang, "kpi_cases"), *examples]
+        outputs = row.get("output") or []
+        if outputs:
+            levels_chunk = self._chunk_with(LEVELS_DOC, "常見錯誤") or self._first_chunk(LEVELS_DOC)
+            mistake = self.terms.frame(lang, "kpi_mistake", output=outputs[0])
+            out.lines += ["", mistake + out.cite(levels_chunk)]
+        return out
+
+    def _principle(self, code: str, lang: AnswerLang, out: Composed) -> str:
+        term = self.terms.principles[code]
+        return f"- {term.name(lang)}{out.cite(self._first_chunk(term.doc or ''))}"
+
+    def _case_kpis(
+        self, category: str, query: str, query_vector: np.ndarray, lang: AnswerLang, out: Composed
+    ) -> list[str]:
+        filters = SearchFilters.model_validate({"kind": "case", "category": category})
+        hits = self.kb.retriever.search(query, 12, filters=filters, query_vector=query_vector)
+        lines: list[str] = []
+        for doc_id in dict.fromkeys(h.doc_id for h in hits):
+            case = self.corpus.get(doc_id)
+            kpi = _key_kpi(case, facts=False) if case else None
+            if case and kpi:
+                mark = out.cite(self._chunk_with(case.id, "") or None)
+                lines.append(
+                    f"- **{case.title}**{self.terms.frame(lang, 'colon')}{self._marked(kpi, lang)}{mark}"
+                )
+            if len(lines) == 3:
+                break
+        return lines
+
+    # --- concepts ----------------------------------------------------------------------------------------------
+    def all_factors(self, lang: AnswerLang) -> Composed:
+        out = Composed()
+        out.lines.append(self.terms.frame(lang, "factors_lead"))
+        for code, term in self.terms.factors.items():
+            doc = self.corpus.get(f"gl-factor-{code.replace('_', '-')}")
+            definition = _definition(doc) if doc else ""
+            mark = out.cite(self._chunk_with(doc.id, definition[:12])) if doc else ""
+            example = self._example_case(code, doc)
+            colon = self.terms.frame(lang, "colon")
+            line = f"- **{term.name(lang)}**{colon}{self._marked(definition, lang)}{mark}"
+            if example:
+                line += f"（{self.terms.frame(lang, 'examples')}{colon}{example.title}）"
+            out.lines.append(line)
+        return out
+
+    def factor(self, code: str, lang: AnswerLang) -> Composed | None:
+        doc = self.corpus.get(f"gl-factor-{code.replace('_', '-')}")
+        if doc is None:
+            return None
+        out = Composed()
+        out.lines.append(self.terms.frame(lang, "factor_lead", name=self.terms.factors[code].name(lang)))
+        for sentence in _section_sentences(doc, "定義")[:3]:
+            out.lines.append(
+                f"- {self._marked(sentence, lang)}{out.cite(self._chunk_with(doc.id, sentence[:12]))}"
+            )
+        examples = [c for c in self.corpus.of_kind("case").values() if code in c.factors]
+        examples.sort(key=lambda c: (_position(doc.body, c.id), c.id))
+        if examples:
+            named = [f"{c.title}{out.cite(self._first_chunk(c.id))}" for c in examples[:2]]
+            out.lines += [
+                "",
+                f"{self.terms.frame(lang, 'examples')}：" + self.terms.frame(lang, "list_sep").join(named),
+            ]
+        return out
+
+    def kpi_levels(self, lang: AnswerLang) -> Composed | None:
+        doc = self.corpus.get(LEVELS_DOC)
+        if doc is None:
+            return None
+        rows = [r for r in _table_rows(_section(doc, "三個層次")) if len(r) >= 2]
+        if not rows:
+            return None
+        out = Composed()
+        out.lines.append(self.terms.frame(lang, "levels_lead"))
+        codes = {"綜合": "overall", "計畫outcome": "outcome", "計畫output": "output"}
+        for cells in rows:
+            code = next((c for key, c in codes.items() if key in cells[0]), None)
+            name = self.terms.levels[code].name(lang) if code else cells[0]
+            detail = cells[1] + (f"（{cells[2]}）" if len(cells) > 2 else "")
+            mark = out.cite(self._chunk_with(doc.id, f"| {cells[0]} |"))
+            out.lines.append(
+                f"- **{name}**{self.terms.frame(lang, 'colon')}{self._marked(detail, lang)}{mark}"
+            )
+        order = next((s for s in _section_sentences(doc, "三個層次") if "順序" in s), None)
+        if order:
+            order = re.sub(r"^[^。]*?：\s+", "", order)  # the table's lead-in line runs into the sentence
+            out.lines += ["", self._marked(order, lang) + out.cite(self._chunk_with(doc.id, order[:12]))]
+        return out
+
+    def _example_case(self, code: str, doc: Document | None) -> Document | None:
+        cases = [c for c in self.corpus.of_kind("case").values() if code in c.factors]
+        cases.sort(key=lambda c: (_position(doc.body if doc else "", c.id), c.id))
+        return cases[0] if cases else None
+
+    # --- structured passages -------------------------------------------------------------------------------------
+    def list_passage(
+        self, hits: list[SearchHit], lang: AnswerLang, numbered: bool, question: str = ""
+    ) -> Composed | None:
+        """The best passage as a list: its section's lead sentence, then the items of its section — or of the
+        first section of the same document that is a list or a table (a cycle explained, then its steps).
+        A question naming PDCA is answered from the PDCA guideline when one was retrieved."""
+        if _PDCA.search(question):
+            hits = sorted(hits, key=lambda h: self._topic(h.doc_id) != "pdca")
+        for hit in hits[:2]:
+            doc = self.corpus.get(hit.doc_id)
+            heading = str(hit.metadata.get("heading", "")).split(" › ")[-1]
+            if doc is None:
+                continue
+            section = _section(doc, heading) if heading else doc.body
+            items = _list_items(section)
+            if len(items) < 2:
+                section_items = (_list_items(_section(doc, h)) for h in _headings(doc))
+                items = next((found for found in section_items if len(found) >= 2), [])
+            if len(items) < 2:
+                continue
+            out = Composed()
+            prose = [s for s in _prose_sentences(section, leads=True) if len(s) >= 12]
+            if prose:
+                out.lines.append(
+                    self._marked(prose[0], lang) + out.cite(self._chunk_with(doc.id, prose[0][:12]))
+                )
+            else:
+                key = "steps_lead" if numbered else "facts_lead"
+                out.lines.append(self.terms.frame(lang, key, title=heading or doc.title))
+            if all(len(item) <= 12 for item in items):  # names, not statements: one line
+                joined = self.terms.frame(lang, "list_sep").join(i.replace("**", "") for i in items)
+                out.lines.append(
+                    f"- {self._marked(joined, lang)}{out.cite(self._chunk_with(doc.id, _probe(items[0])))}"
+                )
+                return out
+            for i, item in enumerate(items[:8], 1):
+                bullet = f"{i}." if numbered else "-"
+                mark = out.cite(self._chunk_with(doc.id, _probe(item)))
+                out.lines.append(f"{bullet} {self._marked(item, lang)}{mark}")
+            return out
+        return None
+
+    def _topic(self, doc_id: str) -> str | None:
+        doc = self.corpus.get(doc_id)
+        return doc.topic if doc else None
+
+    # --- helpers -------------------------------------------------------------------------------------------------
+    def _marked(self, text: str, lang: AnswerLang) -> str:
+        """Chinese text quoted in an English or Japanese answer is marked as Chinese."""
+        if lang == "zh-TW" or not re.search(r"[\u3400-\u9fff]", text):
+            return text
+        return self.terms.frame(lang, "quote", text=text)
+
+    def _quoted(self, title: str, lang: AnswerLang) -> str:
+        return self.terms.frame(lang, "open_quote") + title + self.terms.frame(lang, "close_quote")
+
+    def _chunks(self, doc_id: str) -> list[StoredChunk]:
+        return [c for c in self.kb.retriever.chunks if c.doc_id == doc_id]
+
+    def _first_chunk(self, doc_id: str) -> StoredChunk | None:
+        chunks = self._chunks(doc_id)
+        return min(chunks, key=lambda c: int(c.metadata.get("chunk_index", 0))) if chunks else None
+
+    def _chunk_with(self, doc_id: str, needle: str) -> StoredChunk | None:
+        chunks = sorted(self._chunks(doc_id), key=lambda c: int(c.metadata.get("chunk_index", 0)))
+        found = next((c for c in chunks if needle and needle in c.text), None)
+        return found or (chunks[0] if chunks else None)
+
+
+def _short_place(place: str) -> str:
+    """A place list cut to its first entry when it runs long (a DMO spanning seven prefectures)."""
+    if len(place) <= 24:
+        return place
+    first = re.split(r"[；;]", place)[0]
+    return first if len(first) <= 24 else first[:22] + "……"
+
+
+def _in_country(doc: Document, country: str | None) -> bool:
+    return country is None or doc.country == country
+
+
+def _position(text: str, needle: str) -> int:
+    at = text.find(needle)
+    return at if at >= 0 else len(text)
+
+
+def _clean_text(text: str) -> str:
+    """Text fit to show: no bold markers, no cross-references to other documents ("" when one is left)."""
+    return without_refs(_ID_IN_TEXT.sub("", text.replace("**", ""))) or ""
+
+
+def _section(doc: Document, heading: str) -> str:
+    """The text under `## heading` (up to the next heading of the same or a higher level)."""
+    lines = doc.body.splitlines()
+    out: list[str] = []
+    level = 0
+    for line in lines:
+        match = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if match:
+            if level and len(match.group(1)) <= level:
+                break
+            if not level and match.group(2).strip() == heading.strip():
+                level = len(match.group(1))
+                continue
+        if level:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _headings(doc: Document) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(r"^#{1,6}\s+(.*)$", doc.body, re.M)]
+
+
+def _prose_sentences(section: str, leads: bool = False) -> list[str]:
+    """The sentences of a section's paragraphs (not its list items or table rows). A clause ending in a colon
+    introduces a list: kept only when `leads` asks for what can open one."""
+    sentences: list[str] = []
+    for line in section.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("|", "-", "*", "#")) or re.match(r"^\d+[.)]\s", line):
+            continue
+        for sentence in split_sentences(re.sub(r"([：:])\s+", r"\1\n", line)):
+            for part in sentence.splitlines():
+                cleaned = _clean_text(part)
+                if cleaned and (leads or not cleaned.endswith(("：", ":"))):
+                    sentences.append(cleaned)
+    return sentences
+
+
+def _section_sentences(doc: Document, heading: str) -> list[str]:
+    return _prose_sentences(_section(doc, heading))
+
+
+def _table_rows(section: str) -> list[list[str]]:
+    rows = []
+    for line in section.splitlines():
+        if line.strip().startswith("|"):
+            cells = [_clean_text(c) for c in line.strip().strip("|").split("|")]
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+                continue
+            rows.append(cells)
+    return rows[1:] if rows else []  # the first row is the header
+
+
+def _list_items(section: str) -> list[str]:
+    """A section's list items, and its table's rows as 「**first cell**：the rest」."""
+    items = []
+    for line in section.splitlines():
+        match = re.match(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$", line)
+        if match and _clean_text(match.group(1)):
+            items.append(_clean_text(match.group(1)))
+    for cells in _table_rows(section):
+        if len(cells) >= 2 and cells[0]:
+            rest = "；".join(c for c in cells[1:] if c)
+            items.append(f"**{cells[0]}**：{rest}")
+    return items
+
+
+def _probe(item: str) -> str:
+    """A piece of a list item that the item's chunk contains verbatim (bold and table cells are rewritten)."""
+    text = item.replace("**", "")
+    head = text.split("：", 1)[-1] if text.count("：") else text
+    return head.split("；")[0][:10]
+
+
+def _summary(case: Document) -> str:
+    """One line on what a case did: the first informative sentence of its overview (not a note on the file
+    itself, 「本檔整理……」), shortened at a clause when it runs long."""
+    sentences = [
+        s
+        for s in _prose_sentences(_section(case, "概要") or case.body)
+        if len(s) >= 20 and not _META.search(s)
+    ]
+    if not sentences:
+        return case.project or case.title
+    best = next((s for s in sentences[:2] if len(s) <= MAX_SUMMARY_CHARS), sentences[0])
+    if len(best) <= MAX_SUMMARY_CHARS:
+        return best
+    cut = best[:MAX_SUMMARY_CHARS].rfind("，")
+    return best[:cut] + "……" if cut > 30 else best[:MAX_SUMMARY_CHARS] + "……"
+
+
+def _definition(doc: Document) -> str:
+    """A factor's definition without the sentence that only says it is one of the six."""
+    sentences = _section_sentences(doc, "定義")
+    informative = [s for s in sentences if not re.search(r"六項|之一", s)]
+    return (informative or sentences or [""])[0]
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) and value >= 10000 else str(value)
+
+
+def _key_kpi(case: Document, facts: bool = True) -> str | None:
+    """A case's key KPI (an outcome first, with its target), else a reported figure."""
+    kpis = sorted(case.kpis, key=lambda k: {"outcome": 0, "overall": 1, "output": 2}[k.level])
+    if kpis:
+        k = kpis[0]
+        target = f"（{_format_value(k.target)}{k.unit or ''}）" if k.target not in (None, "") else ""
+        return f"{k.name}{target}"
+    if facts and case.facts:
+        f = next((f for f in case.facts if f.year), case.facts[0])
+        year = f"，{f.year}" if f.year and str(f.year) not in str(f.value) else ""
+        return f"{f.what}：{_format_value(f.value)}{f.unit or ''}{year}"
+    return None

@@ -1,0 +1,106 @@
+"""The domain glossary (`glossary.yaml`): names of factors, levels, categories, countries, project kinds and
+KPI principles in zh-TW, English and Japanese, the aliases questions use for them, and the fixed frame of a
+composed answer in each language."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+from importlib.resources import files
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+AnswerLang = Literal["zh-TW", "en", "ja"]
+ANSWER_LANGS: tuple[AnswerLang, ...] = ("zh-TW", "en", "ja")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+class Term(BaseModel):
+    """One term: its name in each answer language and the words that name it in a question."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    zh: str | None = Field(None, alias="zh-TW")
+    en: str
+    ja: str
+    aliases: tuple[str, ...] = ()
+    doc: str | None = None  # the corpus document that states it (principles)
+
+    def name(self, lang: AnswerLang, code: str = "") -> str:
+        return {"zh-TW": self.zh or code, "en": self.en, "ja": self.ja}[lang]
+
+
+class Glossary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    factors: dict[str, Term]
+    levels: dict[str, Term]
+    categories: dict[str, Term]
+    contexts: dict[str, Term]
+    countries: dict[str, Term]
+    project_kinds: dict[str, Term]
+    principles: dict[str, Term]
+    frames: dict[AnswerLang, dict[str, str]]
+
+    def names(self, section: str, lang: AnswerLang) -> dict[str, str]:
+        terms: dict[str, Term] = getattr(self, section)
+        return {code: term.name(lang, code) for code, term in terms.items()}
+
+    def frame(self, lang: AnswerLang, key: str, **values: object) -> str:
+        return self.frames[lang][key].format(**values)
+
+    @cached_property
+    def _longest_alias_first(self) -> dict[str, list[tuple[str, str]]]:
+        table: dict[str, list[tuple[str, str]]] = {}
+        for section in ("factors", "categories", "contexts", "project_kinds", "levels"):
+            terms: dict[str, Term] = getattr(self, section)
+            pairs = [(_fold(alias), code) for code, term in terms.items() for alias in term.aliases]
+            table[section] = sorted(pairs, key=lambda pair: -len(pair[0]))
+        return table
+
+    def named(self, section: str, text: str) -> list[str]:
+        """Codes of `section` that `text` names, in the order of their first mention; a longer alias wins
+        over a shorter one inside it (「觀光行銷」 is the marketing row, not every row with 「觀光」)."""
+        lowered = _fold(text)
+        found: dict[str, int] = {}
+        taken: list[tuple[int, int]] = []
+        for alias, code in self._longest_alias_first[section]:
+            start = _find_word(lowered, alias)
+            while start >= 0:
+                end = start + len(alias)
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                    found[code] = min(found.get(code, start), start)
+                start = _find_word(lowered, alias, start + 1)
+        return sorted(found, key=lambda code: found[code])
+
+
+def _fold(text: str) -> str:
+    """Lower case, hyphens as spaces: 「vacant-house」 names what 「vacant house」 does."""
+    return text.lower().replace("-", " ").replace("–", " ")
+
+
+def _find_word(text: str, alias: str, start: int = 0) -> int:
+    """Position of `alias` in `text` from `start`; Latin aliases only as whole words (「ppp」 not in 「apppp」)."""
+    if not alias.isascii():
+        return text.find(alias, start)
+    match = re.compile(rf"(?<![a-z]){re.escape(alias)}(?![a-z])").search(text, start)
+    return match.start() if match else -1
+
+
+@lru_cache
+def glossary() -> Glossary:
+    text = (files("app.i18n") / "glossary.yaml").read_text(encoding="utf-8")
+    return Glossary.model_validate(yaml.safe_load(text))
+
+
+def answer_lang(text: str) -> AnswerLang:
+    """The language a question is written in: Japanese when it has kana, English when it is mostly Latin
+    letters, else Traditional Chinese."""
+    if _KANA.search(text):
+        return "ja"
+    letters = sum(ch.isalpha() for ch in text)
+    return "zh-TW" if letters and len(_HAN.findall(text)) / letters >= 0.3 else "en"

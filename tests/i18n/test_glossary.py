@@ -1,0 +1,74 @@
+"""The glossary: every domain code named in all three answer languages, aliases that find what they name."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+
+from app.i18n import catalog
+from app.i18n.glossary import ANSWER_LANGS, answer_lang, glossary
+from app.knowledge.documents import CONTEXTS, Category, Factor
+
+
+def test_every_code_has_a_name_in_every_answer_language() -> None:
+    terms = glossary()
+    assert set(terms.factors) == set(get_args(Factor))
+    assert set(terms.categories) == set(get_args(Category))
+    assert set(terms.contexts) == set(CONTEXTS)
+    assert set(terms.levels) == {"overall", "outcome", "output"}
+    for section in ("factors", "categories", "contexts", "levels", "project_kinds", "principles"):
+        for lang in ANSWER_LANGS:
+            names = terms.names(section, lang)
+            assert all(names.values()), (section, lang)
+
+
+def test_every_frame_exists_in_every_language() -> None:
+    frames = glossary().frames
+    assert set(frames) == set(ANSWER_LANGS)
+    assert set(frames["en"]) == set(frames["zh-TW"]) == set(frames["ja"])
+
+
+def test_ui_catalogs_take_their_domain_names_from_the_glossary() -> None:
+    assert catalog("zh-TW").factors["cross_policy"] == glossary().factors["cross_policy"].name("zh-TW")
+    assert catalog("en").categories["觀光振興"] == "Tourism"
+
+
+def test_project_kinds_are_the_example_table_rows(real_services) -> None:
+    table = real_services.corpus.get("gl-kpi-example-table")
+    assert {row["plan"] for row in table.rows} == set(glossary().project_kinds)
+
+
+def test_principles_point_at_existing_guidelines(real_services) -> None:
+    for code, term in glossary().principles.items():
+        assert term.doc and real_services.corpus.get(term.doc) is not None, code
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        ("有哪些觀光振興的案例？", "categories", ["觀光振興"]),
+        ("Any Japanese cases on agriculture?", "categories", ["農林水產"]),
+        ("観光振興の事例を教えてください", "categories", ["觀光振興"]),
+        ("台灣有沒有漁村的例子", "contexts", ["漁村"]),
+        ("什麼是官民協作", "factors", ["public_private"]),
+        ("觀光行銷活動的KPI", "project_kinds", ["觀光行銷"]),  # the longer alias wins over 「觀光」
+        ("How should we set KPIs for a vacant-house project?", "project_kinds", ["街區再生"]),
+        ("apppp", "factors", []),  # a Latin alias only as a whole word
+    ],
+)
+def test_aliases_name_what_a_question_means(text: str, section: str, expected: list[str]) -> None:
+    assert glossary().named(section, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("六大驅動要素是什麼", "zh-TW"),
+        ("What is PDCA?", "en"),
+        ("PDCAとは何ですか", "ja"),
+        ("KPI 怎麼訂", "zh-TW"),
+    ],
+)
+def test_answer_language_follows_the_question(text: str, lang: str) -> None:
+    assert answer_lang(text) == lang
