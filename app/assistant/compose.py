@@ -32,7 +32,6 @@ MORE_CASES = 8  # named after them
 MAX_SUMMARY_CHARS = 110
 EXAMPLE_TABLE = "gl-kpi-example-table"
 LEVELS_DOC = "gl-kpi-levels"
-_ID_IN_TEXT = re.compile(r"\s*[（(]`?(?:jp|tw|gl|article)-[a-z0-9-]+`?[）)]")
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _PDCA = re.compile(r"pdca", re.I)
 _META = re.compile(r"本檔|本庫|本文|這份檔案")
@@ -78,6 +77,8 @@ class AnswerComposer:
         self.kb = kb
         self.corpus = corpus
         self.terms: Glossary = glossary()
+        self._indexed: list[StoredChunk] | None = None  # the chunk list `_by_doc` was built from
+        self._by_doc: dict[str, list[StoredChunk]] = {}
 
     # --- entry ---------------------------------------------------------------------------------------------
     def compose(
@@ -144,7 +145,7 @@ class AnswerComposer:
 
     def _case_line(self, case: Document, lang: AnswerLang, out: Composed) -> str:
         summary = _summary(case)
-        mark = out.cite(self._chunk_with(case.id, summary[:12]))
+        mark = out.cite(self._chunk(case.id, summary[:12]))
         place = f"（{_short_place(case.place)}）" if case.place else ""
         colon = self.terms.frame(lang, "colon")
         line = f"- **{case.title}**{place}{colon}{self._marked(summary, lang)}{mark}"
@@ -168,9 +169,7 @@ class AnswerComposer:
                 out.lines.append(self._principle(code, lang, out))
             return out
         kind = self.terms.project_kinds[row["plan"]].name(lang, row["plan"])
-        mark = out.cite(
-            self._chunk_with(EXAMPLE_TABLE, f"| {row['plan']} |") or self._first_chunk(EXAMPLE_TABLE)
-        )
+        mark = out.cite(self._chunk(EXAMPLE_TABLE, f"| {row['plan']} |"))
         out.lines.append(self.terms.frame(lang, "kpi_lead", kind=kind) + mark)
         for level in ("overall", "outcome", "output"):
             values = [str(v) for v in row.get(level) or []]
@@ -186,14 +185,14 @@ class AnswerComposer:
             out.lines += ["", self.terms.frame(lang, "kpi_cases"), *examples]
         outputs = row.get("output") or []
         if outputs:
-            levels_chunk = self._chunk_with(LEVELS_DOC, "常見錯誤") or self._first_chunk(LEVELS_DOC)
+            levels_chunk = self._chunk(LEVELS_DOC, "常見錯誤")
             mistake = self.terms.frame(lang, "kpi_mistake", output=outputs[0])
             out.lines += ["", mistake + out.cite(levels_chunk)]
         return out
 
     def _principle(self, code: str, lang: AnswerLang, out: Composed) -> str:
         term = self.terms.principles[code]
-        return f"- {term.name(lang)}{out.cite(self._first_chunk(term.doc or ''))}"
+        return f"- {term.name(lang)}{out.cite(self._chunk(term.doc or ''))}"
 
     def _case_kpis(
         self, category: str, query: str, query_vector: np.ndarray, lang: AnswerLang, out: Composed
@@ -205,7 +204,7 @@ class AnswerComposer:
             case = self.corpus.get(doc_id)
             kpi = _key_kpi(case, facts=False) if case else None
             if case and kpi:
-                mark = out.cite(self._chunk_with(case.id, "") or None)
+                mark = out.cite(self._chunk(case.id))
                 lines.append(
                     f"- **{case.title}**{self.terms.frame(lang, 'colon')}{self._marked(kpi, lang)}{mark}"
                 )
@@ -220,7 +219,7 @@ class AnswerComposer:
         for code, term in self.terms.factors.items():
             doc = self.corpus.get(f"gl-factor-{code.replace('_', '-')}")
             definition = _definition(doc) if doc else ""
-            mark = out.cite(self._chunk_with(doc.id, definition[:12])) if doc else ""
+            mark = out.cite(self._chunk(doc.id, definition[:12])) if doc else ""
             example = self._example_case(code, doc)
             colon = self.terms.frame(lang, "colon")
             line = f"- **{term.name(lang)}**{colon}{self._marked(definition, lang)}{mark}"
@@ -237,12 +236,12 @@ class AnswerComposer:
         out.lines.append(self.terms.frame(lang, "factor_lead", name=self.terms.factors[code].name(lang)))
         for sentence in _section_sentences(doc, "定義")[:3]:
             out.lines.append(
-                f"- {self._marked(sentence, lang)}{out.cite(self._chunk_with(doc.id, sentence[:12]))}"
+                f"- {self._marked(sentence, lang)}{out.cite(self._chunk(doc.id, sentence[:12]))}"
             )
         examples = [c for c in self.corpus.of_kind("case").values() if code in c.factors]
         examples.sort(key=lambda c: (_position(doc.body, c.id), c.id))
         if examples:
-            named = [f"{c.title}{out.cite(self._first_chunk(c.id))}" for c in examples[:2]]
+            named = [f"{c.title}{out.cite(self._chunk(c.id))}" for c in examples[:2]]
             out.lines += [
                 "",
                 f"{self.terms.frame(lang, 'examples')}：" + self.terms.frame(lang, "list_sep").join(named),
@@ -263,14 +262,14 @@ class AnswerComposer:
             code = next((c for key, c in codes.items() if key in cells[0]), None)
             name = self.terms.levels[code].name(lang) if code else cells[0]
             detail = cells[1] + (f"（{cells[2]}）" if len(cells) > 2 else "")
-            mark = out.cite(self._chunk_with(doc.id, f"| {cells[0]} |"))
+            mark = out.cite(self._chunk(doc.id, f"| {cells[0]} |"))
             out.lines.append(
                 f"- **{name}**{self.terms.frame(lang, 'colon')}{self._marked(detail, lang)}{mark}"
             )
         order = next((s for s in _section_sentences(doc, "三個層次") if "順序" in s), None)
         if order:
             order = re.sub(r"^[^。]*?：\s+", "", order)  # the table's lead-in line runs into the sentence
-            out.lines += ["", self._marked(order, lang) + out.cite(self._chunk_with(doc.id, order[:12]))]
+            out.lines += ["", self._marked(order, lang) + out.cite(self._chunk(doc.id, order[:12]))]
         return out
 
     def _example_case(self, code: str, doc: Document | None) -> Document | None:
@@ -302,21 +301,19 @@ class AnswerComposer:
             out = Composed()
             prose = [s for s in _prose_sentences(section, leads=True) if len(s) >= 12]
             if prose:
-                out.lines.append(
-                    self._marked(prose[0], lang) + out.cite(self._chunk_with(doc.id, prose[0][:12]))
-                )
+                out.lines.append(self._marked(prose[0], lang) + out.cite(self._chunk(doc.id, prose[0][:12])))
             else:
                 key = "steps_lead" if numbered else "facts_lead"
                 out.lines.append(self.terms.frame(lang, key, title=heading or doc.title))
             if all(len(item) <= 12 for item in items):  # names, not statements: one line
                 joined = self.terms.frame(lang, "list_sep").join(i.replace("**", "") for i in items)
                 out.lines.append(
-                    f"- {self._marked(joined, lang)}{out.cite(self._chunk_with(doc.id, _probe(items[0])))}"
+                    f"- {self._marked(joined, lang)}{out.cite(self._chunk(doc.id, _probe(items[0])))}"
                 )
                 return out
             for i, item in enumerate(items[:8], 1):
                 bullet = f"{i}." if numbered else "-"
-                mark = out.cite(self._chunk_with(doc.id, _probe(item)))
+                mark = out.cite(self._chunk(doc.id, _probe(item)))
                 out.lines.append(f"{bullet} {self._marked(item, lang)}{mark}")
             return out
         return None
@@ -335,17 +332,23 @@ class AnswerComposer:
     def _quoted(self, title: str, lang: AnswerLang) -> str:
         return self.terms.frame(lang, "open_quote") + title + self.terms.frame(lang, "close_quote")
 
-    def _chunks(self, doc_id: str) -> list[StoredChunk]:
-        return [c for c in self.kb.retriever.chunks if c.doc_id == doc_id]
-
-    def _first_chunk(self, doc_id: str) -> StoredChunk | None:
-        chunks = self._chunks(doc_id)
-        return min(chunks, key=lambda c: int(c.metadata.get("chunk_index", 0))) if chunks else None
-
-    def _chunk_with(self, doc_id: str, needle: str) -> StoredChunk | None:
-        chunks = sorted(self._chunks(doc_id), key=lambda c: int(c.metadata.get("chunk_index", 0)))
+    def _chunk(self, doc_id: str, needle: str = "") -> StoredChunk | None:
+        """The first chunk of `doc_id` that contains `needle`, else its first chunk (what a citation opens)."""
+        chunks = self._chunks_by_doc().get(doc_id, [])
         found = next((c for c in chunks if needle and needle in c.text), None)
         return found or (chunks[0] if chunks else None)
+
+    def _chunks_by_doc(self) -> dict[str, list[StoredChunk]]:
+        """The retriever's chunks by document, in reading order; rebuilt only when it re-reads the store."""
+        chunks = self.kb.retriever.chunks
+        if self._indexed is not chunks:
+            by_doc: dict[str, list[StoredChunk]] = {}
+            for chunk in chunks:
+                by_doc.setdefault(chunk.doc_id, []).append(chunk)
+            for doc_chunks in by_doc.values():
+                doc_chunks.sort(key=lambda c: int(c.metadata.get("chunk_index", 0)))
+            self._by_doc, self._indexed = by_doc, chunks
+        return self._by_doc
 
 
 def _short_place(place: str) -> str:
@@ -367,7 +370,7 @@ def _position(text: str, needle: str) -> int:
 
 def _clean_text(text: str) -> str:
     """Text fit to show: no bold markers, no cross-references to other documents ("" when one is left)."""
-    return without_refs(_ID_IN_TEXT.sub("", text.replace("**", ""))) or ""
+    return without_refs(text.replace("**", "")) or ""
 
 
 def _section(doc: Document, heading: str) -> str:
