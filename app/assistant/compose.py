@@ -146,7 +146,7 @@ class AnswerComposer:
     def _case_line(self, case: Document, lang: AnswerLang, out: Composed) -> str:
         summary = _summary(case)
         mark = out.cite(self._chunk(case.id, summary[:12]))
-        place = f"（{_short_place(case.place)}）" if case.place else ""
+        place = self.terms.frame(lang, "aside", text=_short_place(case.place)) if case.place else ""
         colon = self.terms.frame(lang, "colon")
         line = f"- **{case.title}**{place}{colon}{self._marked(summary, lang)}{mark}"
         kpi = _key_kpi(case)
@@ -224,7 +224,9 @@ class AnswerComposer:
             colon = self.terms.frame(lang, "colon")
             line = f"- **{term.name(lang)}**{colon}{self._marked(definition, lang)}{mark}"
             if example:
-                line += f"（{self.terms.frame(lang, 'examples')}{colon}{example.title}）"
+                line += self.terms.frame(
+                    lang, "aside", text=f"{self.terms.frame(lang, 'examples')}{colon}{example.title}"
+                )
             out.lines.append(line)
         return out
 
@@ -244,7 +246,9 @@ class AnswerComposer:
             named = [f"{c.title}{out.cite(self._chunk(c.id))}" for c in examples[:2]]
             out.lines += [
                 "",
-                f"{self.terms.frame(lang, 'examples')}：" + self.terms.frame(lang, "list_sep").join(named),
+                self.terms.frame(lang, "examples")
+                + self.terms.frame(lang, "colon")
+                + self.terms.frame(lang, "list_sep").join(named),
             ]
         return out
 

@@ -103,7 +103,8 @@ def understand(question: str, topic: str | None = None) -> Understanding:
         return replace(facets, intent="kpi_advice", project_kind=kinds[0] if kinds else None)
     if _LEVELS.search(question) and _KPI.search(question) and not _KPI_JUDGED.search(question):
         return replace(facets, intent="concept", levels=True)
-    asks_for_list = _LIST_WORDS.search(question) or _CASE_WORDS.search(question)
+    # A follow-up (「What about Taiwan?」) keeps the earlier question's request for a list.
+    asks_for_list = _LIST_WORDS.search(question) or _CASE_WORDS.search(question if topic is None else words)
     if _CASE_WORDS.search(words) and asks_for_list and not _SINGULAR.search(question):
         return replace(facets, intent="find_cases")
     if _DEFINE.search(question) or _ALL_FACTORS.search(question):

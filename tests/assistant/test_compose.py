@@ -83,6 +83,7 @@ def test_english_and_japanese_questions_get_their_own_frame(ask) -> None:
     assert english.answer.startswith("The six driving factors")
     assert "Public–private collaboration" in english.answer
     assert "(in Chinese)" in english.answer  # quoted definitions are marked as Chinese
+    assert "（" not in english.answer.replace("（中", "")  # English asides use English brackets
     japanese = ask("台湾の観光振興の事例を教えてください")
     assert japanese.answer.startswith("ナレッジベースには事例が")
     assert "（中国語の原文）" in japanese.answer

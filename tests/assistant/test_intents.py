@@ -43,3 +43,10 @@ def test_a_follow_up_reads_its_facets_from_the_carried_topic() -> None:
     understood = understand("台灣呢？", topic="有哪些觀光振興的案例？ 台灣呢？")
     assert understood.intent == "find_cases"
     assert (understood.country, understood.categories) == ("TW", ("觀光振興",))
+
+
+def test_an_english_follow_up_keeps_asking_for_cases() -> None:
+    understood = understand(
+        "What about Taiwan?", topic="Any Japanese cases on agriculture? What about Taiwan?"
+    )
+    assert (understood.intent, understood.country, understood.lang) == ("find_cases", "TW", "en")
