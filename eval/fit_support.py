@@ -22,7 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from app.assistant.answers import PASSAGES
-from app.assistant.support import MODEL_FILE, SupportModel, signals
+from app.assistant.intents import off_task
+from app.assistant.support import DECLINED_TASKS, MODEL_FILE, SupportModel, signals
 from app.config import get_settings
 from app.services import build_services
 
@@ -53,24 +54,33 @@ def main() -> None:
     services = build_services(settings)
     services.ensure_index()
     retriever = services.knowledge.retriever
-    features, labels, counts = [], [], {}
+    features, labels, counts, asked = [], [], {}, []
     for label, names in ((1, ON_TOPIC), (0, OFF_TOPIC)):
         for name in names:
             found = questions(settings.eval_dir, name)
             counts[name] = len(found)
             for question in found:
+                asked.append(question)
                 vector = retriever.embed_query(question)
                 hits = retriever.search(question, PASSAGES, query_vector=vector)
-                features.append(signals(question, vector, hits, retriever.bm25, EMBEDDING_SCALE))
+                named = len(services.answers.case_names.named(question))
+                features.append(signals(question, vector, hits, retriever.bm25, EMBEDDING_SCALE, named))
                 labels.append(label)
     x, y = np.array(features), np.array(labels)
+    # Requests declined before the model is asked (translate, write, code, override) are not fitted on;
+    # they count as declined in the cross-validated figures.
+    gated = np.array([off_task(q) in DECLINED_TASKS for q in asked])
     model = LogisticRegression(C=C, class_weight="balanced", max_iter=10_000)
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    p = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
+    p = np.zeros(len(y))
+    p[~gated] = cross_val_predict(model, x[~gated], y[~gated], cv=folds, method="predict_proba")[:, 1]
     refused = float(((p < THRESHOLD) & (y == 1)).sum() / (y == 1).sum())
     answered = float(((p >= THRESHOLD) & (y == 0)).sum() / (y == 0).sum())
     print(f"5-fold CV on the learn splits: false refusals {refused:.3f}, off-topic answered {answered:.3f}")
-    model.fit(x, y)
+    for question, probability, label in zip(asked, p, y, strict=True):
+        if (probability >= THRESHOLD) != bool(label):
+            print(f"  CV {'refused ' if label else 'answered'} p={probability:.2f}  {question}")
+    model.fit(x[~gated], y[~gated])
     fitted = SupportModel(
         embed_model=settings.embed_model,
         embedding_scale=EMBEDDING_SCALE,

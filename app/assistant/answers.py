@@ -27,11 +27,12 @@ from app.assistant.cleaning import STILL_ID as _STILL_ID
 from app.assistant.compose import AnswerComposer, Composed
 from app.assistant.conversation import QueryPlan, plan_query
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
-from app.assistant.intents import Understanding, understand
+from app.assistant.intents import Understanding, asks_for_several, understand
 from app.assistant.schemas import AskRequest, AskResponse, Citation
 from app.assistant.support import is_supported
+from app.cases.names import CaseNames
 from app.i18n import catalog
-from app.i18n.glossary import answer_lang
+from app.i18n.glossary import answer_lang, glossary
 from app.knowledge.chunking import split_sentences
 from app.knowledge.corpus import Corpus
 from app.knowledge.lexical import tokenize
@@ -42,7 +43,14 @@ from app.llm import load_prompt
 PASSAGES = 6  # retrieved for an answer
 ANSWER_PASSAGES = 4  # the ones sentences are drawn from
 MAX_SENTENCES = 4
+PREFERRED_BONUS = 1.5  # a named concept's own guideline outweighs the 1.5 table-row penalty
 MAX_ANSWER_CHARS = 320
+ASKED_FOR_BONUS = 1.0
+# What a one-fact question wants to see in a sentence: a year, or a figure with its unit.
+_ASKED_FOR = {
+    "when": re.compile(r"(?:19|20)\d\d|民國\s*\d+|\d+\s*年|令和|平成"),
+    "amount": re.compile(r"\d[\d,.]*\s*(?:萬|億|千|元|円|日圓|%|人|件|家|站|個|名)"),
+}
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
@@ -67,7 +75,7 @@ def _clean(sentence: str) -> str | None:
         cells = [c.strip() for c in sentence.strip("|").split("|") if c.strip()]
         if len(cells) < 2 or all(len(c) <= 6 for c in cells):
             return None
-        sentence = "，".join(cells)
+        sentence = f"{cells[0]}：{'，'.join(cells[1:])}"  # 「補助：每站每年最高300萬元」
     sentence = _DOC_REF.sub("", sentence.replace("**", "")).strip()
     pointed, sentence = sentence, _SEE_REF.sub("", sentence).strip()
     if len(sentence) < (16 if sentence != pointed else 10) or _LABEL_ONLY.search(sentence):
@@ -85,7 +93,9 @@ class AnswerService:
     ) -> None:
         self.kb = kb
         self.chat_model = chat_model
-        self.composer = AnswerComposer(kb, corpus or Corpus(kb.settings.corpus_dir))
+        corpus = corpus or Corpus(kb.settings.corpus_dir)
+        self.composer = AnswerComposer(kb, corpus)
+        self.case_names = CaseNames(corpus)
         # Sentence vectors per chunk: popular passages are split and embedded once, not per question.
         # Requests run in a thread pool, so the cache's reads and writes hold a lock (never while embedding).
         self._sentence_cache: OrderedDict[str, tuple[list[tuple[int, str, bool]], np.ndarray]] = OrderedDict()
@@ -149,14 +159,25 @@ class AnswerService:
 
     def supported(self, query: str, vector: np.ndarray, hits: list[SearchHit]) -> bool:
         """Whether the corpus supports an answer to `query` (app/assistant/support.py decides)."""
-        return is_supported(query, vector, hits, self.kb.retriever.bm25, self.kb.settings)
+        named = len(self.case_names.named(query))
+        return is_supported(query, vector, hits, self.kb.retriever.bm25, self.kb.settings, named)
 
     # --- extractive ---------------------------------------------------------------------------------------
-    def extractive(self, question: str, hits: list[SearchHit], question_vector: np.ndarray) -> Draft:
+    def extractive(
+        self,
+        question: str,
+        hits: list[SearchHit],
+        question_vector: np.ndarray,
+        preferred: frozenset[str] = frozenset(),
+        asks: str | None = None,
+    ) -> Draft:
         """The most relevant sentences across the top passages, deduplicated, in reading order, cited.
 
         A sentence scores by its meaning (cosine to the question, which also works across languages) and
-        its shared rare words (BM25 idf of shared bigrams); passage rank and early position break ties."""
+        its shared rare words (BM25 idf of shared bigrams); passage rank and early position break ties.
+        Sentences of the `preferred` documents (the guideline of a concept the question names) come first
+        unless another passage is clearly better; a question asking when (or how much) prefers sentences that
+        hold a year (or a figure)."""
         idf = self.kb.retriever.bm25.idf
         query = _bigrams(question)
         found: list[tuple[int, int, str, bool, float]] = []
@@ -171,7 +192,12 @@ class AnswerService:
             tokens = _bigrams(sentence)
             overlap = sum(idf.get(t, 0.0) for t in query & tokens) / math.sqrt(max(len(tokens), 4))
             score = 20 * (cosine - 0.75) + overlap + 0.3 / (rank + 1) - 0.02 * position
-            score -= 1.5 if table_row else 0.0  # a table row reads poorly as prose: only when clearly best
+            # A table row reads poorly as prose: only when clearly best, unless one fact is asked for (a
+            # programme's 「期間」 or 「經費」 row is the answer to 「什麼時候」, 「多少」).
+            score -= 1.5 if table_row and not asks else 0.0
+            score += PREFERRED_BONUS if hits[rank].doc_id in preferred else 0.0
+            if asks and _ASKED_FOR[asks].search(sentence):
+                score += ASKED_FOR_BONUS
             candidates.append((score, rank, position, sentence))
         chosen: list[tuple[int, int, str]] = []
         seen: list[set[str]] = []
@@ -187,7 +213,10 @@ class AnswerService:
             size += len(sentence)
             if len(chosen) == MAX_SENTENCES:
                 break
-        chosen.sort()
+        if asks:  # one fact asked for: the sentence that holds it leads, the rest follow in reading order
+            chosen = chosen[:1] + sorted(chosen[1:])
+        else:
+            chosen.sort()
         numbers: dict[int, int] = {}
         parts = []
         for rank, _, sentence in chosen:
@@ -219,15 +248,43 @@ class AnswerService:
         """The answer without an LLM: composed for the question's intent where the corpus has structured
         facts for it (app/assistant/compose.py), else the extractive answer."""
         understood = self.understand(request, plan)
+        named_cases = self.case_names.named(request.question)
+        one_case = len(named_cases) == 1 and not asks_for_several(request.question)
+        if one_case and understood.intent in ("other", "kpi_advice", "find_cases"):
+            # 「その中で池上の事例を詳しく」, 「益子燒的KPI是怎麼訂的」: that case's own passages
+            own = self.retrieve(plan.query, query_vector, SearchFilters(doc_id=named_cases[0]))
+            return self.extractive(plan.query, own or hits, query_vector)
+        concept_docs = self._concept_docs(understood.concepts)
+        if concept_docs:  # a named concept's own guideline first (「青培站的補助上限」)
+            own = [
+                hit
+                for doc_id in concept_docs
+                for hit in self.retrieve(plan.query, query_vector, SearchFilters(doc_id=doc_id))[:2]
+            ]
+            taken = {hit.chunk_id for hit in own}
+            hits = own + [hit for hit in hits if hit.chunk_id not in taken]
         shown = next((t.content for t in reversed(request.history) if t.role == "assistant"), "")
         result: Composed | None = self.composer.compose(understood, plan.query, query_vector, shown)
-        if result is None and understood.intent in ("process", "programme"):
+        named_concept = understood.intent == "concept" and understood.concepts
+        if result is None and (understood.intent in ("process", "programme") or named_concept):
             result = self.composer.list_passage(
-                hits, understood.lang, numbered=understood.intent == "process"
+                hits,
+                understood.lang,
+                numbered=understood.intent == "process",
+                concepts=understood.concepts,
+                explain=understood.intent == "concept" and not understood.a_set,
+                question=plan.query,
             )
         if result is not None and result.citations:
             return Draft(result.text, result.citations)
-        return self.extractive(plan.query, hits, query_vector)
+        # A follow-up's own concept (「那3.0呢？」) is preferred over the one carried from the earlier question.
+        own_concepts = tuple(self.composer.terms.named("concepts", request.question))
+        preferred = frozenset(self._concept_docs(own_concepts) or concept_docs)
+        return self.extractive(plan.query, hits, query_vector, preferred=preferred, asks=understood.asks)
+
+    def _concept_docs(self, concepts: tuple[str, ...]) -> list[str]:
+        terms = self.composer.terms.concepts
+        return [doc for code in concepts if (doc := terms[code].doc)]
 
     # --- LLM ----------------------------------------------------------------------------------------------
     def llm_messages(self, request: AskRequest, hits: list[SearchHit]) -> list[BaseMessage]:
@@ -279,18 +336,20 @@ class AnswerService:
             if plan.judged_on != query:
                 judged_vector = self.kb.retriever.embed_query(plan.judged_on)
             judged = self.retrieve(plan.judged_on, judged_vector)
-        # The domain's own lists (the six driving factors, the three KPI levels) are answered whatever the
-        # fitted model says: no off-topic question names them.
+        # The domain's own lists (the six driving factors, the three KPI levels) and a question that names a
+        # domain term and nothing else (「PDCA怎麼做」) are answered whatever the fitted model says: no
+        # off-topic question is made of them.
         judged_understood = understand(plan.judged_on)
-        names_a_domain_list = judged_understood.intent == "concept" and (
-            judged_understood.all_factors or judged_understood.levels
+        names_the_domain = judged_understood.only_terms or (
+            judged_understood.intent == "concept"
+            and (judged_understood.all_factors or judged_understood.levels)
         )
-        if not names_a_domain_list and not self.supported(plan.judged_on, judged_vector, judged):
-            if answer_lang(request.question) == "en":  # the refusal in the question's language
-                messages = catalog("en").answers
+        if not names_the_domain and not self.supported(plan.judged_on, judged_vector, judged):
             response = AskResponse(
                 question=request.question,
-                answer=messages["refusal"],
+                answer=glossary().frame(
+                    answer_lang(request.question), "refusal"
+                ),  # in the question's language
                 refused=True,
                 mode=mode,
                 citations=[],

@@ -33,7 +33,6 @@ MAX_SUMMARY_CHARS = 110
 EXAMPLE_TABLE = "gl-kpi-example-table"
 LEVELS_DOC = "gl-kpi-levels"
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
-_PDCA = re.compile(r"pdca", re.I)
 _META = re.compile(r"本檔|本庫|本文|這份檔案")
 _MORE = re.compile(r"還有|其他|另外|更多|ほかに|他に|\bmore\b|\bother\b|\belse\b", re.I)
 
@@ -109,6 +108,7 @@ class AnswerComposer:
             ("factors", understood.factors, lambda d: all(f in d.factors for f in understood.factors), 1),
             ("contexts", understood.contexts, lambda d: any(c in d.context for c in understood.contexts), 1),
             ("categories", understood.categories, lambda d: d.category in understood.categories, 2),
+            ("concepts", understood.concepts, lambda d: self._mentions(d, understood.concepts), 2),
         ]
         applied: dict[str, tuple[str, ...]] = {}
         for section, named_terms, matches, at_least in facets:
@@ -143,6 +143,11 @@ class AnswerComposer:
             out.lines += ["", self.terms.frame(lang, "cases_more", titles=titles)]
         return out
 
+    def _mentions(self, case: Document, concepts: tuple[str, ...]) -> bool:
+        """Whether a case's text names one of the concepts (「有哪些團隊是青培站」: cases that mention one)."""
+        text = case.body.lower()
+        return any(alias.lower() in text for c in concepts for alias in self.terms.concepts[c].aliases)
+
     def _case_line(self, case: Document, lang: AnswerLang, out: Composed) -> str:
         summary = _summary(case)
         mark = out.cite(self._chunk(case.id, summary[:12]))
@@ -150,8 +155,10 @@ class AnswerComposer:
         colon = self.terms.frame(lang, "colon")
         line = f"- **{case.title}**{place}{colon}{self._marked(summary, lang)}{mark}"
         kpi = _key_kpi(case)
-        if kpi:
-            line += f" {self.terms.frame(lang, 'case_kpi')}{colon}{self._marked(kpi, lang)}"
+        fact = None if kpi else _key_fact(case)
+        if kpi or fact:  # a published KPI, else a reported figure, each under its own label
+            label = self.terms.frame(lang, "case_kpi" if kpi else "case_fact")
+            line += f" {label}{colon}{self._marked(kpi or fact or '', lang)}"
         return line
 
     # --- KPI advice --------------------------------------------------------------------------------------------
@@ -202,7 +209,7 @@ class AnswerComposer:
         lines: list[str] = []
         for doc_id in dict.fromkeys(h.doc_id for h in hits):
             case = self.corpus.get(doc_id)
-            kpi = _key_kpi(case, facts=False) if case else None
+            kpi = _key_kpi(case) if case else None
             if case and kpi:
                 mark = out.cite(self._chunk(case.id))
                 lines.append(
@@ -283,32 +290,60 @@ class AnswerComposer:
 
     # --- structured passages -------------------------------------------------------------------------------------
     def list_passage(
-        self, hits: list[SearchHit], lang: AnswerLang, numbered: bool, question: str = ""
+        self,
+        hits: list[SearchHit],
+        lang: AnswerLang,
+        numbered: bool,
+        concepts: tuple[str, ...] = (),
+        explain: bool = False,
+        question: str = "",
     ) -> Composed | None:
         """The best passage as a list: its section's lead sentence, then the items of its section — or of the
-        first section of the same document that is a list or a table (a cycle explained, then its steps).
-        A question naming PDCA is answered from the PDCA guideline when one was retrieved."""
-        if _PDCA.search(question):
-            hits = sorted(hits, key=lambda h: self._topic(h.doc_id) != "pdca")
-        for hit in hits[:2]:
-            doc = self.corpus.get(hit.doc_id)
-            heading = str(hit.metadata.get("heading", "")).split(" › ")[-1]
+        first section of the same document that is a list or a table, under that section's heading (a cycle
+        explained, then a worked example of it; the section whose heading shares most words with `question`).
+        `explain` (a concept asked about) keeps to the section's own
+        sentences instead. A named concept (PDCA, the logic model) is answered from its own guideline first;
+        otherwise the first two guideline passages retrieved are tried (a case's KPI list is not a process)."""
+        retrieved = [
+            (h.doc_id, str(h.metadata.get("heading", "")).split(" › ")[-1]) for h in hits if h.kind != "case"
+        ]
+        named = [  # the concept's guideline at the section retrieved for the question, else its first one
+            (doc_id, next((h for d, h in retrieved if d == doc_id), next(iter(_headings(doc)), "")))
+            for doc_id in (self.terms.concepts[c].doc for c in concepts)
+            if doc_id and (doc := self.corpus.get(doc_id)) is not None
+        ]
+        for doc_id, heading in (named + retrieved)[: len(named) + 2]:
+            doc = self.corpus.get(doc_id)
             if doc is None:
                 continue
             section = _section(doc, heading) if heading else doc.body
             items = _list_items(section)
+            label = ""
+            if len(items) < 2 and explain:  # the section's own sentences after its lead
+                lead = next(iter(_prose_sentences(section, leads=True)), "")
+                items = [s for s in _prose_sentences(section) if len(s) >= 12 and s != lead][:3]
             if len(items) < 2:
-                section_items = (_list_items(_section(doc, h)) for h in _headings(doc))
-                items = next((found for found in section_items if len(found) >= 2), [])
+                asked = _bigrams(question)
+                lists = [
+                    (h, found) for h in _headings(doc) if len(found := _list_items(_section(doc, h))) >= 2
+                ]
+                lists.sort(key=lambda pair: -len(asked & _bigrams(pair[0])))  # stable: else the first
+                if lists:
+                    other, items = lists[0]
+                    label = _clean_text(other) if other != heading else ""
             if len(items) < 2:
                 continue
             out = Composed()
             prose = [s for s in _prose_sentences(section, leads=True) if len(s) >= 12]
-            if prose:
+            opens_with_items = section.lstrip().startswith(("|", "-", "*"))
+            if prose and not opens_with_items:
                 out.lines.append(self._marked(prose[0], lang) + out.cite(self._chunk(doc.id, prose[0][:12])))
             else:
                 key = "steps_lead" if numbered else "facts_lead"
-                out.lines.append(self.terms.frame(lang, key, title=heading or doc.title))
+                title = self.terms.concepts[concepts[0]].name(lang) if concepts else heading or doc.title
+                out.lines.append(self.terms.frame(lang, key, title=title))
+            if label:
+                out.lines += ["", f"**{self._marked(label, lang)}**"]
             if all(len(item) <= 12 for item in items):  # names, not statements: one line
                 joined = self.terms.frame(lang, "list_sep").join(i.replace("**", "") for i in items)
                 out.lines.append(
@@ -353,6 +388,11 @@ class AnswerComposer:
                 doc_chunks.sort(key=lambda c: int(c.metadata.get("chunk_index", 0)))
             self._by_doc, self._indexed = by_doc, chunks
         return self._by_doc
+
+
+def _bigrams(text: str) -> set[str]:
+    folded = text.lower()
+    return {folded[i : i + 2] for i in range(len(folded) - 1) if not folded[i : i + 2].isspace()}
 
 
 def _short_place(place: str) -> str:
@@ -481,15 +521,20 @@ def _format_value(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and value >= 10000 else str(value)
 
 
-def _key_kpi(case: Document, facts: bool = True) -> str | None:
-    """A case's key KPI (an outcome first, with its target), else a reported figure."""
+def _key_kpi(case: Document) -> str | None:
+    """A case's key KPI: an outcome first, with its target."""
     kpis = sorted(case.kpis, key=lambda k: {"outcome": 0, "overall": 1, "output": 2}[k.level])
-    if kpis:
-        k = kpis[0]
-        target = f"（{_format_value(k.target)}{k.unit or ''}）" if k.target not in (None, "") else ""
-        return f"{k.name}{target}"
-    if facts and case.facts:
-        f = next((f for f in case.facts if f.year), case.facts[0])
-        year = f"，{f.year}" if f.year and str(f.year) not in str(f.value) else ""
-        return f"{f.what}：{_format_value(f.value)}{f.unit or ''}{year}"
-    return None
+    if not kpis:
+        return None
+    k = kpis[0]
+    target = f"（{_format_value(k.target)}{k.unit or ''}）" if k.target not in (None, "") else ""
+    return f"{k.name}{target}"
+
+
+def _key_fact(case: Document) -> str | None:
+    """A figure the case's sources report (for a case that published no KPI), with its year."""
+    if not case.facts:
+        return None
+    f = next((f for f in case.facts if f.year), case.facts[0])
+    year = f"，{f.year}" if f.year and str(f.year) not in str(f.value) else ""
+    return f"{f.what}：{_format_value(f.value)}{f.unit or ''}{year}"

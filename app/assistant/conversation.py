@@ -2,10 +2,11 @@
 
 A question is a follow-up when it points back (那、這些、其中、類似的、還有嗎、台灣呢、それ、what about …) or has no
 topic of its own once its pointers, country and question words are taken away (「Taiwan?」). Only then is the
-earlier topic carried over: the anchor is the latest earlier question that was itself self-contained, and its
-words join the follow-up's own; a country the follow-up names becomes a filter (「那台灣有類似的嗎？」 = the
-anchor's topic, in Taiwan). A self-contained question starts afresh, and a follow-up with words of its own
-is judged on those words alone, so an off-topic question is never rescued by the history.
+earlier topic carried over: the anchor is the latest earlier question with a topic of its own (with the
+question it followed when it was itself a follow-up), and its words join the follow-up's own; a country the
+follow-up names becomes a filter (「那台灣有類似的嗎？」 = the anchor's topic, in Taiwan). A self-contained
+question starts afresh, and a follow-up with words of its own is judged on those words alone, so an off-topic
+question is never rescued by the history.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from app.assistant.schemas import AskRequest
 from app.knowledge.schemas import SearchFilters
 
 _POINTERS = re.compile(
-    r"那麼|那些|那個|那(?=[^\s霸須])|這些|這個|這類|它們|它|他們|其中|上述|前面|該案|此案|類似|相似|同樣|還有|另外"
+    r"那麼|那些|那個|那(?=[^\s霸須])|這些|這個|這類|這[兩二三四五幾]個|兩者|兩個都|它們|它|他們|其中|上述|前面|該案|此案|類似|相似|同樣|還有|另外"
     r"|呢\s*[？?]?\s*$"
-    r"|それ|その|これら|この|ほかに|他に|似たよう|同じよう|同様"
+    r"|それ|その|これら|この|両方|ほかに|他に|似たよう|同じよう|同様"
     r"|\bwhat about\b|\bhow about\b|\bthose\b|\bthese\b|\bit\b|\bits\b|\bthey\b|\bthem\b|\bsimilar\b"
-    r"|\bothers?\b|\banything else\b|\bany more\b|\bthat one\b",
+    r"|\bothers?\b|\banything else\b|\bany more\b|\bthat one\b|\bboth\b",
     re.IGNORECASE,
 )
 _COUNTRIES = {
@@ -40,6 +41,7 @@ _PUNCTUATION = re.compile(r"[\s、，,。.？?！!：:；;「」『』（）()�
 # A follow-up with more than this of its own (「其中自立性有哪些案例」) is judged on its own words; one with less
 # (「它的KPI呢」, 「台灣呢」) only narrows the earlier topic and is judged with it.
 _OWN_TOPIC_CHARS = 2
+MAX_CARRIED = 2  # earlier questions a follow-up carries: its anchor, and the follow-up before it
 _ASKS_FOR_CASES = re.compile(
     r"案例|例子|事例|ケース|類似|相似|似たよう|\bcases?\b|\bexamples?\b|\bsimilar\b", re.I
 )
@@ -78,11 +80,17 @@ def plan_query(request: AskRequest) -> QueryPlan:
     earlier = [turn.content for turn in request.history if turn.role == "user"]
     if not earlier or not points_back(question):
         return QueryPlan(query=question, judged_on=question)
-    # The anchor is the latest earlier question with a topic of its own (「台灣呢？」 has none).
-    anchor = next((q for q in reversed(earlier) if residual(q)), None)
-    if anchor is None:
+    # The anchor is the latest earlier question with a topic of its own (「台灣呢？」 has none). When that one was
+    # itself a follow-up (「那3.0呢？」), the question it followed comes too: 「這兩個計畫的經費」 needs both.
+    carried: list[str] = []
+    for earlier_question in reversed(earlier):
+        if residual(earlier_question):
+            carried.append(earlier_question)
+        if len(carried) == MAX_CARRIED or (carried and not points_back(earlier_question)):
+            break
+    if not carried:
         return QueryPlan(query=question, judged_on=question)
-    query = f"{anchor} {question}"
+    query = " ".join([*reversed(carried), question])
     country = country_of(question)
     filters = None
     if country:  # 「那台灣有類似的嗎？」: the same topic, in Taiwan; cases when cases were asked for

@@ -17,9 +17,12 @@ from app.assistant.conversation import country_of
 from app.i18n.glossary import AnswerLang, answer_lang, glossary
 
 Intent = Literal["find_cases", "kpi_advice", "concept", "process", "programme", "other"]
+# A request that asks for work the knowledge base is not for, whatever words of the domain it quotes.
+OffTask = Literal["translate", "write", "code", "override", "workplace"]
 
 _CASE_WORDS = re.compile(
-    r"案例|例子|實例|事例|範例|先例|ケース|\bcases\b|\bexamples?\b|\bprojects\b|\btowns\b|\bvillages\b", re.I
+    r"案例|例子|實例|事例|範例|先例|ケース|團隊|\bcases\b|\bexamples?\b|\bprojects\b|\btowns\b|\bvillages\b",
+    re.I,
 )
 # Asking for several (a list), or for ones like the earlier: 「有哪些」, 「可以參考」, 「還有嗎」, "any", "which".
 _LIST_WORDS = re.compile(
@@ -63,6 +66,62 @@ _PROGRAMME = re.compile(
     r"national development council|\bndc\b|programme|program\b|national strategy|youth (?:empowerment )?stations?",
     re.I,
 )
+# One figure asked for (「補助上限多少」): answered from the passages, not as the programme's list of facts.
+_AMOUNT = re.compile(r"多少|幾個|幾位|幾人|上限|金額|いくら|何人|何件|\bhow (?:much|many)\b", re.I)
+# Concepts whose document says how something is done: 「PDCA怎麼做」, "How does external verification work?".
+_PROCESS_CONCEPTS = ("pdca", "external_verification")
+_SETTING_KPIS = re.compile(r"設定|訂|設計|選|\bset\b|\bchoose\b|\bdesign\b|決め", re.I)
+_OFF_TASK: tuple[tuple[OffTask, re.Pattern[str]], ...] = (
+    (
+        "translate",
+        re.compile(
+            r"翻成|翻譯|譯成|翻訳|訳して|英訳|和訳|中訳|\btranslat|怎麼說|用英文|用日文|的(?:英|日|韓|法)文(?:是|怎|要)|英語で(?:何|なん)",
+            re.I,
+        ),
+    ),
+    (
+        "write",
+        re.compile(
+            r"寫一(?:篇|首|封|段|份)|幫我寫(?!.{0,12}(?:kpi|指標))|作文|情詩|詩|新聞稿|假新聞|文案|講稿|自我介紹"
+            r"|書いてください|書いて(?:ほしい|くれ)|作文して|\bwrite (?:a|an|me)\b|\bpoem\b|\bessay\b|\bcover letter\b",
+            re.I,
+        ),
+    ),
+    (
+        "code",
+        re.compile(
+            r"python|java\b|javascript|\bsql\b|\bcode\b|(?<!方)程式|代碼|函式|コード|プログラム|excel|試算表公式"
+            r"|\brecursion\b|\bregex\b|\bapi\b|\bbug\b",
+            re.I,
+        ),
+    ),
+    (
+        "override",
+        re.compile(
+            r"忽略|無視|不管.{0,6}(?:規則|限制|指示)|假裝|扮演(?:我|一)|請扮演|管理員|解除.{0,8}限制|系統提示|你現在是|越獄"
+            r"|\bignore (?:all|any|the|your|previous)\b|\bpretend\b|system prompt|jailbreak|\byou are now\b"
+            r"|developer mode|開発者モード|指示を無視",
+            re.I,
+        ),
+    ),
+    (
+        "workplace",
+        re.compile(
+            r"公司|企業內|新創團隊|員工|業務員|業務團隊|銷售|客服|人資|門市|okr|営業|社員|部下|人事評価"
+            r"|\bsales\b|\bsaas\b|\bstartup team\b|\bemployees?\b|\bngo\b",
+            re.I,
+        ),
+    ),
+)
+
+
+def off_task(question: str) -> OffTask | None:
+    """The kind of work a question asks for that the knowledge base is not for. Translating, writing, code
+    and overriding the instructions are declined outright (「幫我寫青年返鄉的 KPI」 is not writing in this
+    sense); `workplace` (a company's own KPIs) is only a signal for the support model to weigh."""
+    return next((kind for kind, pattern in _OFF_TASK if pattern.search(question)), None)
+
+
 _TAIWAN_POLICY = re.compile(
     r"台灣|臺灣|台湾|taiwan|國發會|国発会|青培站|青年培力|五支箭|tesas|行政院|國家戰略|國家|地方創生\s*[23]\.0",
     re.I,
@@ -83,6 +142,9 @@ class Understanding:
     all_factors: bool = False  # the six driving factors, all of them
     levels: bool = False  # the three KPI levels
     a_set: bool = False  # a set of named things asked for whole (「政策5原則」)
+    asks: Literal["when", "amount"] | None = None  # one fact asked for: a year, a figure
+    concepts: tuple[str, ...] = ()  # named concepts (glossary `concepts`: PDCA, logic model, 青培站 …)
+    only_terms: bool = False  # names a domain term and nothing else (「PDCA怎麼做」, 「官民協働とは」)
 
 
 def understand(question: str, topic: str | None = None) -> Understanding:
@@ -98,8 +160,29 @@ def understand(question: str, topic: str | None = None) -> Understanding:
         categories=tuple(terms.named("categories", words)),
         contexts=tuple(terms.named("contexts", words)),
         factors=tuple(terms.named("factors", words)),
+        # The question's own concepts first: 「那3.0呢？」 after a question on 2.0 is about 3.0.
+        concepts=tuple(dict.fromkeys(terms.named("concepts", question) + terms.named("concepts", words))),
     )
-    if _KPI.search(words) and _HOW.search(question) and not _DEFINE.search(question):
+    # One fact asked for (「何時開始」, 「補助上限」), also by a follow-up (「那3.0呢？」): from the passages.
+    asks: Literal["when", "amount"] | None = (
+        "when" if _WHEN.search(words) else "amount" if _AMOUNT.search(words) else None
+    )
+    one_fact = asks is not None
+    facets = replace(facets, asks=asks)
+    named_terms = facets.concepts or facets.factors
+    rest = terms.without_terms(question, ("concepts", "factors", "categories", "levels"))
+    facets = replace(facets, only_terms=bool(named_terms) and not _QUESTION_WORDS.sub("", rest).strip())
+    names_process = any(c in _PROCESS_CONCEPTS for c in terms.named("concepts", question))
+    if (
+        names_process
+        and (_HOW.search(question) or _PROCESS.search(question))
+        and not (_SETTING_KPIS.search(question) and _KPI.search(question))
+    ):
+        return replace(facets, intent="process")
+    if _ALL_FACTORS.search(question) and not facets.factors and not _NAMED_CASES.search(question):
+        return replace(facets, intent="concept", all_factors=True)  # "…used to select projects" is no list
+    kpi_examples = _KPI_EXAMPLES.search(question)  # 「創業支援計畫有沒有KPI範例」: the example table's row
+    if _KPI.search(words) and (_HOW.search(question) or kpi_examples) and not _DEFINE.search(question):
         return replace(facets, intent="kpi_advice", project_kind=kinds[0] if kinds else None)
     if _LEVELS.search(question) and _KPI.search(question) and not _KPI_JUDGED.search(question):
         return replace(facets, intent="concept", levels=True)
@@ -114,15 +197,41 @@ def understand(question: str, topic: str | None = None) -> Understanding:
             return replace(facets, intent="concept", levels=True)
         if facets.factors:
             return replace(facets, intent="concept")
-    if _PROGRAMME.search(question) and _TAIWAN_POLICY.search(words) and not _WHEN.search(question):
-        return replace(facets, intent="programme")  # 「何時開始」 is one fact: answered from the passages
+    if _PROGRAMME.search(question) and _TAIWAN_POLICY.search(words) and not one_fact:
+        return replace(facets, intent="programme")
     if _PROCESS.search(question):
         return replace(facets, intent="process")
-    if _DEFINE.search(question):
+    if _DEFINE.search(question) and not one_fact:  # 「是什麼時候」 asks when, not what
         return replace(facets, intent="concept", a_set=bool(_A_SET.search(question)))
     return replace(facets, intent="other")
 
 
+# Cases asked for in so many words: 「六大驅動要素的案例」 is a list of cases, not the six factors.
+_NAMED_CASES = re.compile(r"案例|例子|實例|事例|ケース|\bcases\b|\bexamples\b", re.I)
+_KPI_EXAMPLES = re.compile(
+    r"(?:kpi|指標)\s*(?:的)?(?:範例|例子|範本|示例|例)|(?:example|sample)\s+kpis|kpi\s+examples|KPIの例", re.I
+)
+
+# Several things asked for (「有沒有像池上那樣的案例」), not one named thing (「池上的事例を詳しく」).
+_SEVERAL = re.compile(
+    r"哪些|有沒有|類似|相似|像|其他|還有|幾個|列出|ほかに|他に|似た|ような|どんな"
+    r"|\b(?:similar|like|other|others|more|any|which|list)\b",
+    re.I,
+)
+
+
+def asks_for_several(question: str) -> bool:
+    return bool(_SEVERAL.search(question))
+
+
+# What is left of 「PDCA怎麼做？」 once the term is taken out: words that only ask.
+_QUESTION_WORDS = re.compile(
+    r"什麼|甚麼|是|怎麼|如何|怎樣|做|的|嗎|呢|意思|指|要|該|請問|請|介紹|說明|一下|定義"
+    r"|とは|何|ですか|です|について|教えて|ください|どう|する|って|の|は"
+    r"|\b(?:what|is|are|the|a|an|how|does|do|work|works|explain|mean|means|of|about|tell|me|please)\b"
+    r"|[\s？?！!。、，,.：:「」]",
+    re.I,
+)
 # 「這個案例」, "the Aso grassland case", 「その事例」: one case, asked about; not a request for a list.
 _SINGULAR = re.compile(
     r"這個案例|該案例|此案例|那個案例|その事例|この事例|\bthe [\w\s-]{1,40} case\b|\bthis case\b", re.I

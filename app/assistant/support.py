@@ -2,8 +2,12 @@
 
 - the best passage's cosine similarity, separately per query script (zh, ja, en: e5's scale differs);
 - the best BM25 score, and how much of the question the corpus vocabulary covers (plain and idf-weighted);
-- the recognised intent and the domain facets it names (factors, categories, the kind of project);
+- the recognised intent and the domain facets it names (factors, categories, the kind of project, concepts);
+- whether it asks about a company's own KPIs rather than a public project's, and whether it names a case's town;
 - the question's own embedding, which tells a township officer's question from a company's or a traveller's.
+
+A request for work the knowledge base is not for (translate this, write a poem, code, "ignore your
+instructions") is declined before the model is asked (app/assistant/intents.py `off_task`).
 
 The model (logistic regression) is fitted by eval/fit_support.py on the *learn* splits only and stored as
 data in support_model.json; its errors are measured on the unseen splits (`sosei eval --suite chat`). It
@@ -20,7 +24,7 @@ from importlib.resources import files
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.assistant.intents import understand
+from app.assistant.intents import OffTask, off_task, understand
 from app.config import Settings
 from app.i18n.glossary import answer_lang
 from app.knowledge.lexical import BM25Index, tokenize
@@ -28,6 +32,7 @@ from app.knowledge.schemas import SearchHit
 
 SCRIPTS = ("zh", "ja", "en")
 INTENT_SIGNALS = ("find_cases", "kpi_advice", "concept", "process", "programme")
+DECLINED_TASKS: tuple[OffTask, ...] = ("translate", "write", "code", "override")
 MODEL_FILE = "support_model.json"
 _SCRIPT = {"zh-TW": "zh", "en": "en", "ja": "ja"}
 
@@ -61,7 +66,12 @@ def load_support_model() -> SupportModel | None:
 
 
 def signals(
-    query: str, vector: np.ndarray, hits: list[SearchHit], bm25: BM25Index, embedding_scale: float
+    query: str,
+    vector: np.ndarray,
+    hits: list[SearchHit],
+    bm25: BM25Index,
+    embedding_scale: float,
+    named_cases: int = 0,
 ) -> np.ndarray:
     """The model's input for one question: per-script cosine, BM25 and coverage signals, then the embedding."""
     script = query_script(query)
@@ -88,7 +98,11 @@ def signals(
         float(bool(understood.categories or understood.contexts)),
         float(understood.project_kind is not None),
         float(understood.all_factors or understood.levels),
+        float(bool(understood.concepts)),
     ]
+    # A company's own KPIs (「我們公司業務員的KPI」) use the domain's words for another world.
+    scalar.append(float(off_task(query) == "workplace"))
+    scalar.append(float(named_cases > 0))  # names a case's town (app/cases/names.py): 「池上」, "Kamiyama"
     return np.concatenate(
         [np.array(scalar, dtype=np.float64), embedding_scale * np.asarray(vector, dtype=np.float64)]
     )
@@ -117,11 +131,17 @@ def supported_by_thresholds(query: str, hits: list[SearchHit], settings: Setting
 
 
 def is_supported(
-    query: str, vector: np.ndarray, hits: list[SearchHit], bm25: BM25Index, settings: Settings
+    query: str,
+    vector: np.ndarray,
+    hits: list[SearchHit],
+    bm25: BM25Index,
+    settings: Settings,
+    named_cases: int = 0,
 ) -> bool:
-    if not hits:
+    if not hits or off_task(query) in DECLINED_TASKS:
         return False
     model = load_support_model()
     if model is None or model.embed_model != settings.embed_model:
         return supported_by_thresholds(query, hits, settings)
-    return model.probability(signals(query, vector, hits, bm25, model.embedding_scale)) >= model.threshold
+    features = signals(query, vector, hits, bm25, model.embedding_scale, named_cases)
+    return model.probability(features) >= model.threshold

@@ -8,7 +8,14 @@ from rich.table import Table
 from app.config import Settings
 from app.evaluation.answers import AnswerEvalReport, run_answer_eval
 from app.evaluation.chat import ChatEvalReport, Rate, run_chat_eval
-from app.evaluation.kpi import HELDOUT_SET, LABELLED_SET, KpiEvalReport, run_kpi_eval
+from app.evaluation.kpi import (
+    BLIND_LEARN_SET,
+    BLIND_UNSEEN_SET,
+    HELDOUT_SET,
+    LABELLED_SET,
+    KpiEvalReport,
+    run_kpi_eval,
+)
 from app.evaluation.retrieval import RetrievalReport, run_retrieval_eval
 
 
@@ -119,7 +126,13 @@ def run_evaluations(
     console = Console(stderr=not echo)
     results: dict = {}
     if suite in ("kpi", "all"):
-        for key, name in (("kpi", LABELLED_SET), ("kpi_heldout", HELDOUT_SET)):
+        kpi_sets = (
+            ("kpi", LABELLED_SET),
+            ("kpi_heldout", HELDOUT_SET),
+            ("kpi_blind_learn", BLIND_LEARN_SET),
+            ("kpi_blind_unseen", BLIND_UNSEEN_SET),
+        )
+        for key, name in kpi_sets:
             kpi_report = run_kpi_eval(settings, path=settings.eval_dir / name)
             results[key] = kpi_report.model_dump()
             if echo:

@@ -1,5 +1,5 @@
-"""The domain glossary (`glossary.yaml`): names of factors, levels, categories, countries, project kinds and
-KPI principles in zh-TW, English and Japanese, the aliases questions use for them, and the fixed frame of a
+"""The domain glossary (`glossary.yaml`): names of factors, levels, categories, countries, project kinds,
+KPI principles and named concepts in zh-TW, English and Japanese, the aliases questions use for them, and the fixed frame of a
 composed answer in each language."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class Term(BaseModel):
     en: str
     ja: str
     aliases: tuple[str, ...] = ()
-    doc: str | None = None  # the corpus document that states it (principles)
+    doc: str | None = None  # the corpus document that states it (principles, concepts)
 
     def name(self, lang: AnswerLang, code: str = "") -> str:
         return {"zh-TW": self.zh or code, "en": self.en, "ja": self.ja}[lang]
@@ -43,6 +43,7 @@ class Glossary(BaseModel):
     countries: dict[str, Term]
     project_kinds: dict[str, Term]
     principles: dict[str, Term]
+    concepts: dict[str, Term]
     frames: dict[AnswerLang, dict[str, str]]
 
     def names(self, section: str, lang: AnswerLang) -> dict[str, str]:
@@ -55,7 +56,7 @@ class Glossary(BaseModel):
     @cached_property
     def _longest_alias_first(self) -> dict[str, list[tuple[str, str]]]:
         table: dict[str, list[tuple[str, str]]] = {}
-        for section in ("factors", "categories", "contexts", "project_kinds", "levels"):
+        for section in ("factors", "categories", "contexts", "project_kinds", "levels", "concepts"):
             terms: dict[str, Term] = getattr(self, section)
             pairs = [(_fold(alias), code) for code, term in terms.items() for alias in term.aliases]
             table[section] = sorted(pairs, key=lambda pair: -len(pair[0]))
@@ -76,6 +77,15 @@ class Glossary(BaseModel):
                     found[code] = min(found.get(code, start), start)
                 start = _find_word(lowered, alias, start + 1)
         return sorted(found, key=lambda code: found[code])
+
+    def without_terms(self, text: str, sections: tuple[str, ...]) -> str:
+        """`text` (folded) with every alias of `sections` taken out: what else a question says."""
+        rest = _fold(text)
+        for section in sections:
+            for alias, _code in self._longest_alias_first[section]:
+                while (start := _find_word(rest, alias)) >= 0:
+                    rest = rest[:start] + " " + rest[start + len(alias) :]
+        return rest
 
 
 def _fold(text: str) -> str:

@@ -20,6 +20,7 @@ class SearchFilters(BaseModel):
     category: Category | None = None
     country: Literal["JP", "TW"] | None = None
     factor: Factor | None = None
+    doc_id: str | None = Field(None, max_length=200, description="Only this document's passages")
 
     def is_empty(self) -> bool:
         return not self.conditions()
@@ -29,7 +30,12 @@ class SearchFilters(BaseModel):
         used both for Chroma's `where` and for the lexical index's mask."""
         found: dict[str, str | bool] = {
             name: value
-            for name, value in (("kind", self.kind), ("category", self.category), ("country", self.country))
+            for name, value in (
+                ("kind", self.kind),
+                ("category", self.category),
+                ("country", self.country),
+                ("doc_id", self.doc_id),
+            )
             if value
         }
         if self.factor:
@@ -62,7 +68,13 @@ class SearchRequest(SearchFilters):
 
     @property
     def filters(self) -> SearchFilters:
-        return SearchFilters(kind=self.kind, category=self.category, country=self.country, factor=self.factor)
+        return SearchFilters(
+            kind=self.kind,
+            category=self.category,
+            country=self.country,
+            factor=self.factor,
+            doc_id=self.doc_id,
+        )
 
 
 class SearchHit(BaseModel):

@@ -57,3 +57,9 @@ def test_the_anchor_is_the_last_self_contained_question() -> None:
     plan = plan_query(ask("還有嗎？", OLD_STREET, "那台灣有類似的嗎？"))
     assert plan.query.startswith(OLD_STREET)
     assert residual("那台灣有類似的嗎？") == ""
+
+
+def test_a_follow_up_on_a_follow_up_carries_both_questions() -> None:
+    plan = plan_query(ask("這兩個計畫的經費各是多少？", "地方創生2.0是什麼時候開始的？", "那3.0呢？"))
+    assert plan.follow_up
+    assert "2.0" in plan.query and "3.0" in plan.query
