@@ -91,7 +91,7 @@ def _merge(parsed: ParsedKpi, given: KpiInput | None) -> ParsedFields:
         return fields
     overrides = {
         key: value
-        for key in ("baseline", "target", "unit", "deadline", "direction")
+        for key in ("baseline", "target", "unit", "deadline", "baseline_year", "direction")
         if (value := getattr(given, key)) is not None
     }
     merged = fields.model_copy(update=overrides)

@@ -399,8 +399,8 @@ def _value_roles(sc: _Scan) -> int:
     return bound
 
 
-def parse_kpi(text: str) -> ParsedKpi:
-    """Parse one KPI as written into its measure, baseline, target, unit, period, deadline and direction."""
+def _parse_part(text: str) -> ParsedKpi:
+    """Parse one part of a KPI into its measure, baseline, target, unit, period, deadline and direction."""
     sc = _Scan(text)
     _date_roles(sc)
     bound = _value_roles(sc)
@@ -486,4 +486,155 @@ def parse_kpi(text: str) -> ParsedKpi:
         out.baseline_year = str(base_date.year)
     fragments = (text[s:e].strip() for s, e in sorted(set(unparsed)))
     out.unparsed = list(dict.fromkeys(f for f in fragments if f))
+    return out
+
+
+# --- layout: how plans arrange a KPI's parts ----------------------------------------------------------------
+# Plans often put the target first and the past value beside it: 「116年前新創事業15家（112年4家）」,
+# 「目標值115年4,800人次／基準值113年2,100人次」, 「1,500 in 2026 (2023: 420)」. Each part is parsed on its own
+# and the reference part supplies the baseline, its year, or a past average or trend.
+_BRACKET = re.compile(r"[（(]([^（）()]*)[）)]\s*$|[（(]([^（）()]*)[）)](?=\s*[，,;；。]|\s*$)")
+_REFERENCE_WORDS = re.compile(
+    r"現況|现况|現狀|現状|基準|基准|實績|实绩|実績|過去|过去|前期|原為|目前|去年|平均|年均|累計|baseline|current|past"
+    r"|average|last year",
+    re.I,
+)
+_LABEL = re.compile(
+    r"(?P<target>目標值?|目标值?|目標値|目標|target)\s*[:：]?"
+    r"|(?P<base>現況值?|现况值?|現況|基準值?|基准值?|基準値|基期值?|實績值?|実績値?|現状値?|baseline|current)\s*[:：]?",
+    re.I,
+)
+_AVERAGE = re.compile(r"平均|年均|average", re.I)
+_RANGE = re.compile(
+    rf"(?P<low>{_NB}{_NUM})\s*(?:～|~|〜|–|—|-|至|到)\s*(?P<high>{_NB}{_NUM})(?=\s*(?:{_UNITS}|%|million|萬|万|億|千))",
+    re.I,
+)
+
+
+def parse_kpi(text: str) -> ParsedKpi:
+    """Parse one KPI as written: the layout's parts (target, bracketed or labelled reference, range) first,
+    then each part's items (``_parse_part``)."""
+    labelled = _labelled_parts(text)
+    if labelled:
+        return _combine(text, *labelled)
+    bracket = _reference_bracket(text)
+    if bracket:
+        main, reference = bracket
+        return _combine(text, main, reference)
+    return _with_range(text, _parse_part(text))
+
+
+def _labelled_parts(text: str) -> tuple[str, str] | None:
+    """「目標值115年4,800人次／基準值113年2,100人次」 → (target part, baseline part)."""
+    found = list(_LABEL.finditer(text))
+    kinds = {m.lastgroup for m in found}
+    if kinds != {"target", "base"}:
+        return None
+    target_at = next(m for m in found if m.lastgroup == "target")
+    base_at = next(m for m in found if m.lastgroup == "base")
+    if target_at.start() < base_at.start():
+        target, base = text[: base_at.start()], text[base_at.end() :]
+        target = text[: target_at.start()] + target[target_at.end() :]
+    else:
+        base, target = text[base_at.end() : target_at.start()], text[target_at.end() :]
+        target = text[: base_at.start()] + target
+    return target.strip(" ，,；;／/"), base.strip(" ，,；;／/")
+
+
+def _reference_bracket(text: str) -> tuple[str, str] | None:
+    """A bracket that holds a past value (「（112年4家）」, 「(2023: 420)」, 「（過去三年平均每年成長8%）」);
+    a bracket holding only a year (「（116年）」, 「(R8.3)」) is the deadline and stays in the main part."""
+    for match in _BRACKET.finditer(text):
+        inner = match.group(1) if match.group(1) is not None else match.group(2)
+        # 「（115年；113年現況28間）」: a piece with no value (the deadline) belongs to the main part.
+        pieces = [p for p in re.split(r"[；;，,]", inner) if p.strip()]
+        valued = [p for p in pieces if _has_value(_parse_part(p))]
+        if not valued:
+            continue  # 「（113-115年）」, 「（116年）」: a period or a deadline, not a reference value
+        inner = "，".join(valued)
+        probe = _parse_part(inner)
+        rest = " ".join(p for p in pieces if p not in valued)
+        main = (text[: match.start()] + " " + rest + " " + text[match.end() :]).strip()
+        if not any(it.kind != "date" for it in _Scan(main).items) and not _VAGUE_TARGET.search(main):
+            continue  # 「完成修繕（12處）」: the bracket holds the target itself
+        if probe.deadline or probe.baseline_year or _REFERENCE_WORDS.search(inner):
+            return main, inner
+    return None
+
+
+def _has_value(parsed: ParsedKpi) -> bool:
+    return parsed.target is not None or parsed.baseline is not None or parsed.relative_change is not None
+
+
+_VAGUE_TARGET = re.compile(r"提升|提高|增加|成長|減少|降低|increase|reduce", re.I)
+
+
+def _combine(text: str, main_text: str, reference_text: str) -> ParsedKpi:
+    """The target part's target and deadline with the reference part's value and year as the baseline."""
+    main = _with_range(main_text, _parse_part(main_text))
+    ref = _parse_part(reference_text)
+    ref_value = ref.baseline if ref.baseline is not None else ref.target
+    ref_year = ref.baseline_year or ref.deadline
+    main_years = main.baseline_year and main.target is not None and main.baseline is not None
+    if main_years or (main.baseline is not None and main.target is not None):
+        # 「115年25戶、116年35戶（113年12戶）」: the main part is a ladder; its last step is the target.
+        main.baseline, main.baseline_year = None, None
+    out = main.model_copy()
+    out.name = main.name or _parse_part(text).name
+    if (
+        ref.relative_change is not None
+        and _AVERAGE.search(reference_text)
+        or (ref.relative_change is not None and out.relative_change is not None)
+    ):
+        out.reference_change = ref.relative_change  # 「每年成長5%（過去平均每年成長8%）」: a past trend
+    elif ref_value is not None and (ref.unit == out.unit or not ref.unit or not out.unit):
+        out.baseline = ref_value
+        out.baseline_year = ref_year[:4] if ref_year else out.baseline_year
+        out.unit = out.unit or ref.unit
+        out.unparsed = [u for u in out.unparsed if u not in reference_text]
+    else:  # 「減少率30%（以113年40間為基準）」: the units differ, but the year still dates the baseline
+        out.baseline_year = ref_year[:4] if ref_year else out.baseline_year
+        out.unparsed = [*out.unparsed, reference_text.strip()]
+    if out.deadline and out.baseline_year and out.deadline[:4] <= out.baseline_year:
+        out.deadline = None  # the only year was the baseline's
+    if out.direction is None and out.baseline is not None and out.target is not None:
+        out.direction = _DIRECTION_OF[(out.target > out.baseline) - (out.target < out.baseline)]
+    return out
+
+
+def _overlaps(fragment: str, matched: str) -> bool:
+    return matched in fragment or fragment in matched
+
+
+def _with_range(text: str, parsed: ParsedKpi) -> ParsedKpi:
+    """「10～12萬元」, "NT$6-8 million": the range's lower end is the target, its upper end `target_high`."""
+    match = _RANGE.search(to_halfwidth(text))
+    if (
+        not match
+        or parsed.target is not None
+        and parsed.baseline is not None
+        and parsed.target != parsed.baseline
+    ):
+        return parsed
+    if not (parsed.deadline or parsed.direction or parsed.baseline is not None):
+        return parsed  # 「空店舖數40-50間」 with nothing marking a target: a state or a goal? left unparsed
+    tail = text[match.end("high") :]
+    high_text = match.group("high")
+    magnitude = high_text[
+        len(high_text.rstrip("萬万億亿千")) :
+    ]  # 「2,200～2,500萬元」: 萬 applies to both ends
+    low = _parse_part(
+        f"{match.group('low')}{'' if match.group('low').endswith(magnitude) else magnitude}{tail}"
+    )
+    high = _parse_part(f"{match.group('high')}{tail}")
+    value_low = low.target if low.target is not None else low.baseline
+    value_high = high.target if high.target is not None else high.baseline
+    if value_low is None or value_high is None or value_low >= value_high:
+        return parsed
+    out = parsed.model_copy()
+    out.target, out.target_high = value_low, value_high
+    out.unit = out.unit or low.unit
+    if parsed.baseline in (value_low, value_high):
+        out.baseline = None
+    out.unparsed = [u for u in out.unparsed if not _overlaps(to_halfwidth(u), match.group(0))]
     return out

@@ -34,9 +34,10 @@ class KpiInput(BaseModel):
     target: float | None = None
     unit: str | None = Field(None, max_length=40)
     deadline: str | None = Field(None, max_length=40)
+    baseline_year: str | None = Field(None, max_length=40, description="the year the baseline dates from")
     direction: Direction | None = None
 
-    @field_validator("deadline", mode="before")
+    @field_validator("deadline", "baseline_year", mode="before")
     @classmethod
     def _deadline_as_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -114,6 +115,13 @@ class ParsedFields(BaseModel):
         None, description="+0.10 for 成長一成 / 增加10% / +10%; negative for 減少兩成"
     )
     per: str | None = Field(None, description='"年" for 每年 / 年間 / per year')
+    target_high: float | None = Field(
+        None, description="the upper end of a target range (10～12萬元): `target` holds the lower end"
+    )
+    reference_change: float | None = Field(
+        None,
+        description="a past trend stated beside the target (過去每年成長8% → +0.08), for the ambition check",
+    )
     unparsed: list[str] = Field(
         default_factory=list, description="number- or date-like fragments not understood"
     )
