@@ -21,8 +21,16 @@ def terms(text: str) -> tuple[str, ...]:
 # Perceptions rather than objective counts (視点1: 客観的な成果).
 SUBJECTIVE = terms(
     "滿意度, 滿足度, 滿足程度, 幸福感, 幸福度, 認同度, 認同感, 認知度, 知名度, 好感度, 意願, 意向, 感受, "
-    "印象, 信賴度, 歸屬感, 榮譽感, 喜愛度, 期待度, 參與感, satisfaction, awareness, perception, "
-    "happiness, wellbeing, well-being, sentiment, 満足度"
+    "印象, 信賴度, 歸屬感, 榮譽感, 喜愛度, 期待度, 參與感, 支持度, 好評率, 好評, 評分, 評價分數, 星等, 推薦度, "
+    "淨推薦值, nps, 口碑, 想再來, 願意再來, 願意推薦, 會推薦, 住み続けたい, 住みたい, 行きたい, 満足, 評価, "
+    "と答えた, 意識, 愛着, satisfaction, awareness, perception, happiness, wellbeing, well-being, sentiment, "
+    "would come back, would return, would recommend, say they, net promoter, rating, ratings, reviews, "
+    "満足度"
+)
+# Perception words inside an objective count: 「表達移居意願之諮詢者中，實際遷入設籍…之人數」 counts people who
+# moved, the intention only picks whom to count.
+OBJECTIVE_COUNT = re.compile(
+    r"(實際|實績|已|確實)[^，,；;]{0,16}(人數|戶數|件數|家數|金額|人次)|中[，,]?\s*實際"
 )
 
 
@@ -129,15 +137,58 @@ COST_PER_RESULT = terms(
 
 
 # Hedges that make a KPI hard to verify.
-HEDGES = terms(
-    "力求, 盡量, 儘量, 約, 左右, 上下, 視情況, 研議, 逐步, 持續推動, 以上為佳, 爭取, around, "
-    "approximately, roughly, about, at least try, hopefully, aim to"
+# Hedges that make a target unverifiable; 約 only before an amount (not 合約, 契約, 約聘, 預約), 左右 only after
+# one (not 左右兩側). Matched against normalised (half-width, lower-case) text.
+HEDGES = re.compile(
+    r"力求|盡量|儘量|(?<![合契預簽制條節公])約(?![聘定束談])(?=\s*[\d一二三四五六七八九十百千萬万两兩])|大約"
+    r"|(?<=[\d%人次家戶件元場名位處個])\s*左右(?!兩側|两侧|兩邊|两边|側|边|邊)|視情況|研議|逐步|持續推動|以上為佳|爭取"
+    r"|預計(?!於|在)|預估|可望|期盼|期望|力拚|目指す|見込み|程度(?=[,.)]|$)"
+    r"|\b(?:around|approximately|roughly|about|hopefully|aim to|strive|at least try)\b"
 )
 
 
-# Means presented as the goal (完成設施 X 處): a facility is an input to results, not a result.
+# Means presented as the goal (完成設施 X 處, 完成規劃書1份, 建置平台1式): an input to results, not a result.
 MEANS_AS_GOAL = re.compile(
-    r"(完成|建置|設置|興建|新建|整修|建立|成立|設立)[^，。；]{0,12}(處|座|棟|間|個|所|站|案)"
+    r"(完成|建置|設置|興建|新建|整修|修繕|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
+    r"(處|座|棟|間|個|所|站|案|份|式|套|本|冊|處所)"
+    r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app)[^，。；]{0,6}(建置|完成|成立|設立|製作)"
+    r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定"
+    r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"
+    r"facility|centre|center|website|app|manual|organi[sz]ation)\b"
+)
+# The plan's own activities done as planned (實際辦理場次／計畫場次×100%, 執行率, 実施率): says nothing of effect.
+ACHIEVEMENT_RATE = re.compile(
+    r"(實際|实际)[^/／÷]{0,20}[/／÷][^/／÷]{0,20}(計畫|计划|預定|预定|規劃|目標)"
+    r"|(執行|达成|達成|完成|辦理|實施|実施|進度|撥付|核銷|支用)率"
+    r"|工作項目完成|計畫執行|事業計画に対する|実施率|execution rate|completion rate|disbursement rate"
+    r"|implementation rate|delivered as planned",
+    re.I,
+)
+# Counts of a group whose membership needs a rule (who is a 返鄉青年, what counts as 移居).
+DEFINED_GROUPS = re.compile(
+    r"返鄉青年|青年返鄉|返鄉人數|留鄉青年|移居人口|移居者|移居人數|移居戶|移住者|移住者数|関係人口|關係人口|新住民"
+    r"|創業家數|創業數|創業件数|創業者数|新創事業數|創業人數|returning youth|returnees|new residents|"
+    r"relocat\w* (?:people|residents|households)|migrants|start-ups? (?:created|launched)|businesses created",
+    re.I,
+)
+# A counting rule stated: 設籍滿6個月, 完成營業登記, 住民票を移し, registered, for at least 12 months.
+COUNTING_RULE = re.compile(
+    r"設籍|戶籍|登記|立案|滿\s*\d+\s*(?:個月|年)|以上之|住民票|転入届|開業届|登録|届出|継続|持續營業|仍|"
+    r"registered|register|still trading|for at least|after \d+ months|defined as",
+    re.I,
+)
+# Where a figure comes from: the plan names a source for its KPIs.
+DATA_SOURCES = terms(
+    "統計, 帳簿, 帳冊, 帳本, 帳務, 調查, 問卷, 戶政, 戶籍資料, 營業登記, 登記資料, 售票系統, 票務系統, 售票紀錄, "
+    "住宿申報, 系統紀錄, 出貨, 收據, 發票, pos, 會計, 簽到, 報名系統, 名冊, 資料來源, 依據, 核計, 以.{0,8}計算, "
+    "住民基本台帳, 台帳, 統計, 調査, アンケート, 実績報告, 売上データ, 集計, 記録, statistics, records, "
+    "ledger, register, survey, sales data, ticketing, booking data, counted from, measured by, tracked through"
+)
+# How results are checked and made public: external review, council reports, publication.
+VERIFICATION = terms(
+    "外部, 審查委員, 審查會, 委員會, 審議會, 議會, 代表會, 公開, 公告, 檢證, 檢核會議, 評鑑, 效果檢證, 成果發表, "
+    "外部有識者, 検証, 公表, 議会, 評価委員, external, reviewed by, review panel, council, publish, published, "
+    "made public, verification, evaluated by, audit"
 )
 
 # Policy fields: 政策間連携 needs at least two of them in one plan.

@@ -582,8 +582,8 @@ def _combine(text: str, main_text: str, reference_text: str) -> ParsedKpi:
     out = main.model_copy()
     out.name = main.name or _parse_part(text).name
     if (
-        ref.relative_change is not None
-        and _AVERAGE.search(reference_text)
+        (ref.relative_change is not None
+        and _AVERAGE.search(reference_text))
         or (ref.relative_change is not None and out.relative_change is not None)
     ):
         out.reference_change = ref.relative_change  # 「每年成長5%（過去平均每年成長8%）」: a past trend
@@ -611,9 +611,9 @@ def _with_range(text: str, parsed: ParsedKpi) -> ParsedKpi:
     match = _RANGE.search(to_halfwidth(text))
     if (
         not match
-        or parsed.target is not None
+        or (parsed.target is not None
         and parsed.baseline is not None
-        and parsed.target != parsed.baseline
+        and parsed.target != parsed.baseline)
     ):
         return parsed
     if not (parsed.deadline or parsed.direction or parsed.baseline is not None):

@@ -15,7 +15,7 @@ from app.knowledge.service import KnowledgeBase
 from app.kpi.context import build_plan
 from app.kpi.evidence import EvidenceFinder
 from app.kpi.explain import explain_findings
-from app.kpi.rules import KPI_RULES, PLAN_RULES, Rule
+from app.kpi.rules import KPI_RULES, PLAN_RULES, Rule, Verdict
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse, CritiqueSummary, Finding, KpiResult
 
 COMPARABLE_CASES = 3
@@ -35,12 +35,12 @@ class CritiqueService:
         result = self.critique(request)
         return explain_findings(result, self.chat_model) if self.chat_model is not None else result
 
-    def _finding(self, rule: Rule, message: str, suggestion: str) -> Finding:
+    def _finding(self, rule: Rule, verdict: Verdict) -> Finding:
         return Finding(
             code=rule.code,
-            severity=rule.severity,
-            message=message,
-            suggestion=suggestion,
+            severity=verdict.severity or rule.severity,
+            message=verdict.message,
+            suggestion=verdict.suggestion,
             evidence=self.evidence.for_rule(rule.code, rule.evidence_query),
         )
 
@@ -54,7 +54,7 @@ class CritiqueService:
                 verdict = rule.check(kpi)
                 checks[rule.code] = verdict is None
                 if verdict is not None:
-                    findings.append(self._finding(rule, verdict.message, verdict.suggestion))
+                    findings.append(self._finding(rule, verdict))
             results.append(
                 KpiResult(
                     index=kpi.index,
@@ -69,9 +69,7 @@ class CritiqueService:
                 )
             )
         plan_findings = [
-            self._finding(rule, verdict.message, verdict.suggestion)
-            for rule in PLAN_RULES
-            if (verdict := rule.check(plan)) is not None
+            self._finding(rule, verdict) for rule in PLAN_RULES if (verdict := rule.check(plan)) is not None
         ]
         query = " ".join([request.title, request.description, *(k.text for k in plan.kpis)])
         comparable = self.cases.similar(

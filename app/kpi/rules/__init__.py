@@ -25,6 +25,9 @@ class Verdict:
 
     message: str
     suggestion: str
+    severity: Severity | None = (
+        None  # when this case is milder than the rule's own (satisfaction beside outcomes)
+    )
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,19 @@ from app.kpi.suggestions import better_measure, example_kpi
 )
 def subjective(kpi: KpiContext) -> Verdict | None:
     term = lx.contains_any(kpi.normalised, lx.SUBJECTIVE)
-    if not term:
-        return None
+    if not term or lx.OBJECTIVE_COUNT.search(kpi.normalised):
+        return None  # 「表達移居意願之諮詢者中，實際遷入設籍之人數」 counts people who moved
     measure = better_measure(kpi)
+    others = [k for k in kpi.plan.kpis if k is not kpi and k.level == "outcome"]
+    beside_outcomes = any(not lx.contains_any(k.normalised, lx.SUBJECTIVE) for k in others)
+    if beside_outcomes:  # the guideline forbids it as the only outcome, not as a supplementary KPI
+        return Verdict(
+            f"「{term}」是主觀感受；計畫另有客觀成果指標，它只能當輔助 KPI。",
+            "保留為輔助指標時，寫明調查方法、樣本數與調查時點（例如：每年10月對參與者全數問卷，回收至少100份）。",
+            severity="warning",
+        )
     return Verdict(
-        f"「{term}」是主觀感受，不是客觀成果；指南要求以可量化的客觀數值呈現計畫效果。",
+        f"「{term}」是主觀感受，不是客觀成果；指南要求以可量化的客觀數值呈現計畫效果，滿意度不能是唯一的成果指標。",
         f"改用客觀成果，例如 {example_kpi(measure, kpi)}；若仍要做問卷，請列為輔助資訊並寫明抽樣方法。",
     )
 
@@ -173,10 +181,45 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     extension=True,
 )
 def vague_wording(kpi: KpiContext) -> Verdict | None:
-    hedge = lx.contains_any(kpi.normalised, lx.HEDGES)
-    if not hedge:
+    found = lx.HEDGES.search(kpi.normalised)
+    if not found:
         return None
+    hedge = found.group(0).strip()
     return Verdict(
         f"「{hedge}」讓目標變得可伸縮，檢證時難以判定達成與否。",
         "刪去模糊用語，寫出確定的數值與統計方式（資料來源、統計時點）。",
+    )
+
+
+@kpi_rule(
+    "achievement_rate",
+    "warning",
+    title=("達成率≠成果", "Rate ≠ result"),
+    evidence="達成率 執行率 實際數 計畫數 成果 效果 活動量",
+    extension=True,
+)
+def achievement_rate(kpi: KpiContext) -> Verdict | None:
+    match = lx.ACHIEVEMENT_RATE.search(kpi.normalised)
+    if not match:
+        return None
+    return Verdict(
+        f"「{match.group(0)}」只衡量計畫自己的工作是否照表完成；只要活動辦了就會達標，說不出帶來什麼改變。",
+        f"把執行率留作內部管理，另設成果指標，例如 {example_kpi(better_measure(kpi), kpi)}。",
+    )
+
+
+@kpi_rule(
+    "undefined_count",
+    "info",
+    title=("計算定義", "Counting rule"),
+    evidence="KPI 定義 計算方式 資料來源 移居 設籍 統計",
+    extension=True,
+)
+def undefined_count(kpi: KpiContext) -> Verdict | None:
+    group = lx.DEFINED_GROUPS.search(kpi.normalised)
+    if not group or lx.COUNTING_RULE.search(kpi.normalised):
+        return None
+    return Verdict(
+        f"「{group.group(0)}」要先定義誰算數（例如設籍滿多久、是否完成營業登記），否則每年的數字無法比較。",
+        f"在 KPI 中寫明計算規則，例如「{group.group(0)}（設籍滿6個月者）」，並註明資料來源（戶政資料、營業登記）。",
     )

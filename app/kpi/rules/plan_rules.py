@@ -81,14 +81,52 @@ def cost_effectiveness(plan: PlanContext) -> Verdict | None:
     )
 
 
+@plan_rule(
+    "no_data_source",
+    "info",
+    title=("資料來源", "Data source"),
+    evidence="KPI 資料來源 統計 客觀 數值 檢證 實績",
+    extension=True,
+)
+def no_data_source(plan: PlanContext) -> Verdict | None:
+    if not plan.description.strip():
+        return None
+    texts = [lx.norm(plan.description), *(k.normalised for k in plan.kpis)]
+    if any(lx.contains_any(t, lx.DATA_SOURCES) for t in texts):
+        return None
+    return Verdict(
+        "計畫沒有說明 KPI 的數字從哪裡來；年度檢證時無法確認實績值的可信度。",
+        "為每個 KPI 寫明資料來源與統計時點，例如「依戶政資料每年12月底統計」「依合作社出貨帳冊」。",
+    )
+
+
+@plan_rule(
+    "no_verification",
+    "info",
+    title=("外部檢證", "External review"),
+    evidence="外部有識者 議會 檢證 效果 公開 PDCA",
+    extension=True,
+)
+def no_verification(plan: PlanContext) -> Verdict | None:
+    if not plan.description.strip():
+        return None
+    if lx.contains_any(lx.norm(plan.description), lx.VERIFICATION):
+        return None
+    return Verdict(
+        "計畫沒有說明成果由誰檢證、是否公開；交付金要求每年由外部有識者或議會檢證效果並公開結果。",
+        "寫明檢證方式：誰檢證（外部委員、代表會）、何時（每年幾月）、依什麼資料、結果公開在哪裡。",
+    )
+
+
 def _factor_missing(plan: PlanContext, factor: str, advice: str) -> Verdict | None:
+    if not plan.description.strip():
+        return None  # factors are read from the description: with none there is nothing to judge
     text = lx.norm(plan.description)
     unless_after = lx.CONTRACTED if factor == "public_private" else None
     found = lx.contains_any(text, lx.FACTOR_SIGNALS[factor], negatable=True, unless_after=unless_after)
-    if plan.description.strip() and found:
+    if found:
         return None
-    why = "計畫沒有描述" if not plan.description.strip() else "描述中看不到"
-    return Verdict(f"{why}「{FACTORS[factor]}」的跡象。", advice)
+    return Verdict(f"描述中看不到「{FACTORS[factor]}」的跡象。", advice)
 
 
 @plan_rule(
@@ -133,9 +171,11 @@ def factor_cross_region(plan: PlanContext) -> Verdict | None:
 )
 def factor_cross_policy(plan: PlanContext) -> Verdict | None:
     # A theme (以媽祖文化為主題的觀光行銷) is the content of one policy, not a second policy field.
+    if not plan.description.strip():
+        return None
     text = re.sub(r"以[^，。；,.;]{1,12}為主題", "", lx.norm(plan.description))
     fields = [name for name, words in lx.POLICY_FIELDS.items() if lx.contains_any(text, words)]
-    if plan.description.strip() and (len(fields) >= 2 or lx.POLICY_LINK.search(text)):
+    if len(fields) >= 2 or lx.POLICY_LINK.search(text):
         return None
     seen = f"描述中只看到一個政策領域（{fields[0]}）" if len(fields) == 1 else "描述中看不到跨政策合作"
     return Verdict(
