@@ -20,6 +20,8 @@ def classify_level(text: str, unit: str | None = None) -> LevelJudgement:
     """Level from wording, following the guideline's example table: whole-area totals are overall,
     effects on the project's beneficiaries are outcomes, activity volumes are outputs."""
     t = lx.norm(text)
+    if lx.OVERALL_LABEL.search(t):
+        return LevelJudgement("overall", "標示為總目標")
     qualifier = lx.contains_any(t, lx.PROJECT_QUALIFIERS)
     scope = lx.contains_any(t, lx.AREA_SCOPE)
     if not qualifier:

@@ -41,7 +41,15 @@ VAGUE_VERBS = terms("提升, 促進, 加強, 強化, 活絡, 帶動, 打造, 擴
 # "All of X" scope: a total over the whole area whatever is measured (全區稻米產值, island-wide visitors).
 WHOLE_AREA = re.compile(
     r"全(市|鎮|鄉|縣|區|島|村|國|臺|台|町|域)|[a-z]+-wide\b|\b(whole|entire) (city|county|town|island|prefecture|region)"
+    # A named township's or city's own total: 「鹿野鄉設籍人口」, 「郡上市観光入込客数」, "visitors to Fengbin Township"
+    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|縣|町|村|地區|島)(?:の|之|的)?"
+    r"(?:設籍人口|總人口|人口|就業人口|農業總產值|總產值|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
+    r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增)"
+    r"|^(?:市|町|村)の(?:人口|転入者数|観光入込客数)"
+    r"|\b(?:visitors|tourists|population|residents) (?:to|of|in) [a-z]+ (?:township|town|city|county|village)\b"
 )
+# A KPI labelled as the plan's overall goal (【總目標】, 全体目標, "Overall goal"): level overall by the plan's word.
+OVERALL_LABEL = re.compile(r"總目標|总目标|整體目標|全体目標|総合目標|overall goal|overall target", re.I)
 # Activity units: a count in these is something the project does (場, 梯次, 支 …).
 ACTIVITY_UNITS = terms(
     "場, 場次, 梯次, 次, 回, 支, 份, 部, 則, 篇, 堂, 班, 期, 團, sessions, events, workshops, times"
@@ -98,7 +106,8 @@ ACTIVITY = terms(
     "開設數, 開設, 開通, 核定件數, 核定, 合作業者家數, 合作旅宿業者家數, 合作店家數, 路線數, renovation, "
     "renovate, complete, train, set up, launch, 受理件數, 申請件數, 梯次, 參訪團, 團數, 結訓人數, "
     "志工人次, 志工參加, 志工人數, 製作, 影片, volunteers, volunteer, sessions held, hold, 修了生, 修了, "
-    "結業人數, "
+    "結業人數, 參與人次, 參加人次, 預約人次, 媒合件數, 媒合件数, 輔導人次, 諮詢輔導, 曝光次數, 培訓, 啟用, "
+    "執行率, 完成率, 實施率, 実施率, 撥付率, attending, hours recorded, disbursement, "
     "會員數, 電子報, メルマガ, 觀看次數, 觀看, 點閱, 瀏覽次數, 追蹤數, フォロワー, views, subscribers, followers"
 )
 
@@ -110,7 +119,8 @@ OUTCOME = terms(
     "僱用, 雇用, 就業者, 新就業, 創業數, 創業者, 開業, 新創, 移居人數, 移居者, 定居人數, 設籍, 返鄉, "
     "留鄉, 就職者, 空店, 空屋活用, 空屋, 空き, 入場, 來店, 來館, 利用者, 使用者, 住宿人數, 住宿人次, "
     "宿泊者, 回流, 減少率, 放棄地, 採用件數, 成交, 簽約, 售出, 販售量, 販賣額, 売上, 販売額, 雇用者, "
-    "移住者, 就農, sales, revenue, income, jobs, hires, employed, settled, moved in, relocated, "
+    "移住者, 就農, 執業, 營業登記, 註冊營業, room-nights, booked, stays, "
+    "sales, revenue, income, jobs, hires, employed, settled, moved in, relocated, "
     "admissions, spend, spending, orders, exports, vacant"
 )
 
@@ -155,6 +165,13 @@ MEANS_AS_GOAL = re.compile(
     r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定"
     r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"
     r"facility|centre|center|website|app|manual|organi[sz]ation)\b"
+)
+# One-off deliverables (a plan, a platform, an association): a means with its own finding (means_as_goal), not
+# an activity volume. Facilities counted in 處/棟/間 stay activity volumes, as the contract lists 完成 X 處.
+DELIVERABLE = re.compile(
+    r"\d\s*(?:份|式|套|本|冊)|[一1]\s*個|規劃書|計畫書|整體規劃|平台|平臺|網站|協會|手冊|資料庫|app\b|策定|作成"
+    r"|\b(?:association|platform|website|manual|plan)\b",
+    re.I,
 )
 # The plan's own activities done as planned (實際辦理場次／計畫場次×100%, 執行率, 実施率): says nothing of effect.
 ACHIEVEMENT_RATE = re.compile(

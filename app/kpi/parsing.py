@@ -581,10 +581,8 @@ def _combine(text: str, main_text: str, reference_text: str) -> ParsedKpi:
         main.baseline, main.baseline_year = None, None
     out = main.model_copy()
     out.name = main.name or _parse_part(text).name
-    if (
-        (ref.relative_change is not None
-        and _AVERAGE.search(reference_text))
-        or (ref.relative_change is not None and out.relative_change is not None)
+    if (ref.relative_change is not None and _AVERAGE.search(reference_text)) or (
+        ref.relative_change is not None and out.relative_change is not None
     ):
         out.reference_change = ref.relative_change  # 「每年成長5%（過去平均每年成長8%）」: a past trend
     elif ref_value is not None and (ref.unit == out.unit or not ref.unit or not out.unit):
@@ -609,11 +607,8 @@ def _overlaps(fragment: str, matched: str) -> bool:
 def _with_range(text: str, parsed: ParsedKpi) -> ParsedKpi:
     """「10～12萬元」, "NT$6-8 million": the range's lower end is the target, its upper end `target_high`."""
     match = _RANGE.search(to_halfwidth(text))
-    if (
-        not match
-        or (parsed.target is not None
-        and parsed.baseline is not None
-        and parsed.target != parsed.baseline)
+    if not match or (
+        parsed.target is not None and parsed.baseline is not None and parsed.target != parsed.baseline
     ):
         return parsed
     if not (parsed.deadline or parsed.direction or parsed.baseline is not None):

@@ -3,6 +3,8 @@ ambitious level) plus the research's practical checks. Each rule: one function, 
 
 from __future__ import annotations
 
+import re
+
 from app.kpi import lexicon as lx
 from app.kpi.context import KpiContext
 from app.kpi.rules import Verdict, kpi_rule
@@ -83,6 +85,8 @@ def indirect(kpi: KpiContext) -> Verdict | None:
 def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level == "output" or (kpi.level != "output" and kpi.declared_level != "outcome"):
         return None  # declared an output: that is what it is
+    if lx.ACHIEVEMENT_RATE.search(kpi.normalised) or (_means(kpi) and lx.DELIVERABLE.search(kpi.normalised)):
+        return None  # an execution rate or a deliverable (規劃書1份, 平台1式) has its own finding
     activity = kpi.inferred
     if activity is None or activity.level != "output":
         return None
@@ -156,6 +160,10 @@ def no_deadline(kpi: KpiContext) -> Verdict | None:
     )
 
 
+def _means(kpi: KpiContext) -> re.Match[str] | None:
+    return lx.MEANS_AS_GOAL.search(kpi.normalised)
+
+
 @kpi_rule(
     "means_as_goal",
     "warning",
@@ -164,9 +172,12 @@ def no_deadline(kpi: KpiContext) -> Verdict | None:
     extension=True,
 )
 def means_as_goal(kpi: KpiContext) -> Verdict | None:
-    match = lx.MEANS_AS_GOAL.search(kpi.normalised)
+    match = _means(kpi)
     if not match or kpi.declared_level == "output":
         return None
+    others_carry_results = any(k is not kpi and k.level == "outcome" and not _means(k) for k in kpi.plan.kpis)
+    if kpi.declared_level is None and others_carry_results:
+        return None  # 「完成老屋修繕12處」 beside real outcomes: a legitimate output
     return Verdict(
         f"「{match.group(0)}」是手段（蓋好、成立了什麼），不是成果；指南例表把完善的設施數量列為 output。",
         "保留為 output，並加上設施帶來的成果，例如「設施完成後增加的營運收入與使用人次」。",
