@@ -61,6 +61,8 @@ CONTRACTED = re.compile(r"(外包|委外|發包|招標|承攬|outsourc\w*|contra
 POLICY_LINK = re.compile(
     r"結合[^，。；,.;]{1,15}(與|和|及|、)|\b(links?|linking|combin\w*)\b[^.;]{1,60}\b(with|and)\b"
     r"|結び(つけ|付け)|組み合わせ"
+    # 「結合衛生局長照巷弄站服務」, 「與教育政策連結」, 「教育政策と連動」: another department's policy joined in
+    r"|結合[^，。；,.;]{0,8}(局|處|署|部|課|委員會)|政策(連結|結合|連動)|政策と連動|と連動"
 )
 
 # Whole-area scope (視点2: 直接性): the project cannot be shown to move these totals.
@@ -216,9 +218,10 @@ POLICY_FIELDS: dict[str, tuple[str, ...]] = {
     "education": terms("教育, 學校, 學生, 大學, 高中, education, school, university, students"),
     "tourism": terms("觀光, 旅遊, 遊程, 導覽, 遊客, tourism, tourist, tours, 観光"),
     "agriculture": terms(
-        "農業, 農產, 農漁, 漁業, 漁產, 林業, 畜牧, 農作, agriculture, farming, fishery, 農林"
+        "農業, 農產, 農漁, 漁業, 漁產, 林業, 畜牧, 農作, 小農, 稻農, 茶農, agriculture, farming, fishery, 農林"
     ),
-    "transport": terms("交通, 運輸, 接駁, 共乘, 公車, 客運, transport, bus service"),
+    "transport": terms("交通, 運輸, 接駁, 共乘, 公車, 客運, 航班, transport, bus service"),
+    "urban": terms("都市發展, 都市計畫, 都發, 街區, urban planning"),
     "health": terms("醫療, 健康, 醫院, health, medical, clinic"),
     "culture": terms("文化, 藝術, 藝文, 工藝, 祭典, 傳統, 展演, culture, cultural, craft, arts"),
     "industry": terms(
@@ -236,30 +239,38 @@ POLICY_FIELDS: dict[str, tuple[str, ...]] = {
 FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
     "self_reliance": terms(
         "營收, 收入, 自籌, 自償, 民間投資, 自負盈虧, 獲利, 盈餘, 營利, 收費, 付費, 售票, 銷售, 販售, "
-        "商業模式, 募資, 不依賴補助, 自主財源, 會員費, 租金收入, 回饋金, 自立, revenue, self-funded, "
+        "商業模式, 募資, 不依賴補助, 自主財源, 會員費, 租金收入, 回饋金, 自立, 租金(?!補), 權利金, 使用費, 場地費, 授權金, "
+        "寄賣, 賄う, 自主財源, 利用料, revenue, self-funded, "
         "own funds, profit, business model, fees, sales, 收益, 売上, 事業収入"
     ),
     "public_private": terms(
         "公司, 企業, 民間, 銀行, 信用合作社, 農會, 漁會, 投資, 商號, 合作社, 協會, 基金會, ngo, npo, "
         "社會企業, 法人, 商會, 工會, 信金, 信用金庫, 金融機關, company, companies, firm, private, bank, "
-        "investor, business, association, foundation, 株式会社, 民間企業, 事業者"
+        "investor, business, association, foundation, 株式会社, 民間企業, 事業者, 振興會, 振興会, 傘坊, 工坊, "
+        "與「[^」]{2;20}」 (等|合作|共同), 一般社団法人, 社団法人, 有限公司"
     ),
     "cross_region": terms(
         "鄰近, 鄰鄉, 跨鄉, 跨縣, 跨區, 跨域, 聯合, 共同提案, 兩鄉, 兩鎮, 三鄉, 流域, 廊道, 生活圈, "
         "區域聯盟, neighbouring, neighboring, partner town, partner municipality, joint, cross-border, "
         "広域, 連携自治体, 近隣, 隣接, 隣町, 近隣町村, "
-        "(與|和|及)[\u4e00-\u9fff]{2;5}(鄉|鎮|市|縣)(公所|政府)?(共同|合作|聯合|攜手|一起|共組)"
+        "(與|和|及)[\u4e00-\u9fff]{2;5}(鄉|鎮|市|縣)(公所|政府)?(共同|合作|聯合|攜手|一起|共組), "
+        # 「與杉林區、六龜區串聯」, 「串聯白沙鄉、望安鄉」, 「高山市・下呂市と」, 「西ノ島町・知夫村と共同」
+        "(與|和|及|串聯|串連|並與)[^，。]{0;4}[\u4e00-\u9fff]{1;4}(鄉|鎮|市|區|町|村)[、・及和與], "
+        "[\u4e00-\u9fff]{1;4}(市|町|村)[・、][\u4e00-\u9fff]{1;4}(市|町|村)と, (市|町|村)と共同"
     ),
     "lead_body": terms(
         "協議會, 公社, 合作社, 協會, 基金會, 推進會議, 推動會議, 推動委員會, 中心, 工作站, 聯盟, 商社, "
         "dmo, council, association, foundation, lead organisation, lead organization, 推進協議会, "
         "まちづくり会社, 主導, 負責推動, 推動主體, 營運主體, led by, leads, 主導する, が主導, 委託, "
-        "委由, 經營主體, 服務社, cooperative, runs the, operated by"
+        "委由, 經營主體, 服務社, cooperative, runs the, operated by, "
+        # 「由美濃區公所主責」, 「推進課が所管」, 「…が事業推進主体となり」; not 「主責單位俟核定後再行指定」
+        "由[^，。]{1;14}(主責|主辦|負責|擔任|共同推動), 主責(?!單位俟|單位待|單位未), 所管, "
+        "事業推進主体(となり|とし|は(?!今後|未定))"
     ),
     "talent": terms(
         "培育, 培訓, 人才, 育成, 研習, 訓練, 留鄉, 傳承, 師徒, 學徒, 雇用在地, 在地雇用, 僱用在地, 招募, "
         "實習, 創業者, 青年團隊, 培力, training, talent, apprentice, mentor, recruit, young people, "
-        "人材, 人材育成, 担い手, trains, train, guides, 育成する, 雇用, 養成, 培養, 育成班"
+        "人材, 人材育成, 担い手, trains, train, guides, 育成する, 雇用, 養成, 培養, 育成班, 採用, 聘用, 進用"
     ),
 }
 

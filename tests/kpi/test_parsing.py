@@ -280,3 +280,69 @@ def test_value_dated_by_the_baseline_year_is_the_baseline() -> None:
     assert (en.baseline, en.baseline_year, en.target, en.unit) == (3_200_000, "2023", 3_840_000, "元")
     ja = parse_kpi("野焼き放棄地面積を令和5年の120haから令和8年に90haへ縮小する")
     assert (ja.baseline, ja.target, ja.unit, ja.direction) == (120, 90, "ha", "decrease")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # target first, the past value in brackets
+        (
+            "116年前協助青年完成營業登記之新創事業15家（112年4家）",
+            {
+                "baseline": 4,
+                "baseline_year": "2023",
+                "target": 15,
+                "deadline": "2027",
+                "direction": "increase",
+            },
+        ),
+        (
+            "Homestay room-nights booked by walk participants: 1,500 in 2026 (2023: 420)",
+            {"baseline": 420, "baseline_year": "2023", "target": 1500, "deadline": "2026"},
+        ),
+        # labels
+        (
+            "參加漁港小旅行並消費之人次：目標值115年4,800人次／基準值113年2,100人次",
+            {"baseline": 2100, "baseline_year": "2024", "target": 4800, "deadline": "2026", "unit": "人次"},
+        ),
+        (
+            "有機耕作面積：目標116年350公頃，現況113年210公頃",
+            {"baseline": 210, "target": 350, "deadline": "2027", "unit": "公頃"},
+        ),
+        # a deadline and a baseline sharing one bracket
+        (
+            "老街空店舖數控制在40間以內（115年；113年現況28間）",
+            {"baseline": 28, "baseline_year": "2024", "target": 40, "deadline": "2026"},
+        ),
+        # a ladder whose last step is the target
+        (
+            "加入共同品牌之養殖戶數115年25戶、116年35戶（113年12戶）",
+            {"baseline": 12, "target": 35, "deadline": "2027"},
+        ),
+        # ranges
+        (
+            "共同品牌烏魚子年銷售額116年達2,200～2,500萬元（112年1,650萬元）",
+            {"baseline": 16_500_000, "target": 22_000_000, "target_high": 25_000_000, "unit": "元"},
+        ),
+        (
+            "每人月收入由8萬元提升至10～12萬元",
+            {"baseline": 80_000, "target": 100_000, "target_high": 120_000},
+        ),
+        # past averages and trends
+        ("辦理傳統工藝展覽每年2場（110–113年平均每年4場）", {"baseline": 4, "target": 2, "per": "年"}),
+        (
+            "烏魚子外銷量每年成長5%（過去三年平均每年成長8%）",
+            {"relative_change": 0.05, "reference_change": 0.08},
+        ),
+        # a bracket holding only the deadline stays the deadline
+        ("進駐青年創業家滿意度達90%以上（116年）", {"target": 90, "deadline": "2027", "baseline": None}),
+    ],
+)
+def test_layouts_plans_use(text: str, expected: dict[str, Any]) -> None:
+    got = parse_kpi(text)
+    for field, want in expected.items():
+        value = getattr(got, field)
+        if isinstance(want, (int, float)) and not isinstance(want, bool):
+            assert value == pytest.approx(want), field
+        else:
+            assert value == want, field

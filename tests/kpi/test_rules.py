@@ -46,6 +46,31 @@ class TestSubjective:
     def test_objective_counts_pass(self) -> None:
         assert not fires(kpi_rules.subjective, "老街空店舖數由40間減少至28間（2027年）")
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "地方居民對計畫支持度達80%（116年）",
+            "Google 評論好評率115年達95%",
+            "遊客淨推薦值（NPS）116年達40分（113年22分）",
+            "「住み続けたい」と答えた住民の割合 R7年度 70%",
+            "Share of walk participants who say they would recommend the walk: 85% by 2026",
+        ],
+    )
+    def test_perceptions_in_disguise(self, text: str) -> None:
+        assert fires(kpi_rules.subjective, text)
+
+    def test_an_objective_count_that_mentions_intention_passes(self) -> None:
+        assert not fires(
+            kpi_rules.subjective, "表達移居意願之諮詢者中，實際遷入設籍滿6個月之人數，116年達30人"
+        )
+
+    def test_satisfaction_beside_an_objective_outcome_is_a_warning(self) -> None:
+        satisfaction = "參加者滿意度達90%（116年）"
+        alone = kpi_rules.subjective(plan(satisfaction).kpis[0])
+        beside = kpi_rules.subjective(plan(satisfaction, GOOD).kpis[0])
+        assert alone is not None and alone.severity is None  # the rule's own severity: error
+        assert beside is not None and beside.severity == "warning"
+
 
 class TestNotQuantified:
     def test_direction_words_without_numbers(self) -> None:
@@ -137,7 +162,51 @@ class TestExtensions:
 
     def test_vague_wording(self) -> None:
         assert fires(kpi_rules.vague_wording, "力求吸引約百名遊客")
+        assert fires(kpi_rules.vague_wording, "辦理漁港藝術市集約10場")
+        assert fires(kpi_rules.vague_wording, "老街空店率降至10%左右（116年）")
         assert not fires(kpi_rules.vague_wording, GOOD)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "合作蚵農合約戶數達45戶（113年18戶），目標年度116年",
+            "約聘居家服務員服務時數116年達1萬2千小時（113年8,400小時）",
+            "漁港左右兩側街廓新增店家8家（113年3家），116年",
+            "傘坊體驗活動預約人次達3,000人次（116年）",
+        ],
+    )
+    def test_words_that_only_contain_a_hedge(self, text: str) -> None:
+        assert not fires(kpi_rules.vague_wording, text)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "實際辦理工作坊場次/計畫工作坊場次×100%，目標100%（115年）",
+            "計畫經費執行率達95%以上（115年）",
+            "事業計画に対する実施率 100%（R7年度）",
+            "Micro-grant disbursement rate: 100%",
+        ],
+    )
+    def test_achievement_rates(self, text: str) -> None:
+        assert fires(kpi_rules.achievement_rate, text)
+        assert not fires(kpi_rules.output_as_outcome, text, GOOD)
+
+    def test_a_result_rate_is_not_an_achievement_rate(self) -> None:
+        assert not fires(kpi_rules.achievement_rate, "試住房舍使用率115年達75%（113年48%）")
+
+    def test_undefined_counts(self) -> None:
+        assert fires(kpi_rules.undefined_count, "返鄉青年人數累計30人")
+        assert fires(kpi_rules.undefined_count, "関係人口 R8年度 500人")
+        assert not fires(kpi_rules.undefined_count, "返鄉青年中設籍滿6個月之人數116年達30人（113年8人）")
+        assert not fires(kpi_rules.undefined_count, "直銷站營業額由500萬元增至800萬元（2027年）")
+
+    def test_a_deliverable_is_a_means_not_an_activity_volume(self) -> None:
+        platform = {"name": "建置在地物產電商平台1式", "level": "outcome"}
+        assert fires(kpi_rules.means_as_goal, platform)
+        assert not fires(kpi_rules.output_as_outcome, platform)
+
+    def test_a_means_beside_real_outcomes_is_a_legitimate_output(self) -> None:
+        assert not fires(kpi_rules.means_as_goal, "完成老屋修繕12處", GOOD)
 
 
 class TestPlanRules:
@@ -160,6 +229,14 @@ class TestPlanRules:
         )
         assert not plan_fires(plan_rules.cost_effectiveness, GOOD)  # no budget, nothing to compare
 
+    def test_data_source_and_external_verification(self) -> None:
+        silent = "由鎮公所與老街商圈協會合作推動空店活化。"
+        told = silent + "店家數以營業登記資料統計，每年由外部委員檢證並公開成果。"
+        for rule in (plan_rules.no_data_source, plan_rules.no_verification):
+            assert plan_fires(rule, GOOD, description=silent)
+            assert not plan_fires(rule, GOOD, description=told)
+            assert not plan_fires(rule, GOOD)  # no description: nothing to judge
+
     @pytest.mark.parametrize(
         ("rule", "present", "absent"),
         [
@@ -174,7 +251,7 @@ class TestPlanRules:
     def test_driving_factors_from_the_description(self, rule, present: str, absent: str) -> None:
         assert not plan_fires(rule, GOOD, description=present)
         assert plan_fires(rule, GOOD, description=absent)
-        assert plan_fires(rule, GOOD)  # no description: no sign of anything
+        assert not plan_fires(rule, GOOD)  # no description: nothing to judge the factors by
 
 
 @pytest.mark.parametrize(

@@ -109,8 +109,13 @@ def output_as_outcome(kpi: KpiContext) -> Verdict | None:
 )
 def no_baseline(kpi: KpiContext) -> Verdict | None:
     p = kpi.parsed
-    if p.baseline is not None or p.baseline_year or p.direction == "maintain":
-        return None  # a stated reference year counts (較2023年成長一成, 以113年為基準)
+    if (
+        p.baseline is not None
+        or p.baseline_year
+        or p.direction == "maintain"
+        or p.reference_change is not None
+    ):
+        return None  # a stated reference year or past trend counts (較2023年成長一成, 過去每年成長8%)
     if p.target is None and p.relative_change is None:
         return None  # no numeric target at all: not_quantified says so
     return Verdict(
@@ -124,6 +129,9 @@ def _improves(kpi: KpiContext) -> bool | None:
     p = kpi.parsed
     if p.direction == "maintain":
         return False
+    if p.relative_change is not None and p.reference_change is not None:  # below the past trend
+        good = -1 if kpi.lower_is_better else 1
+        return good * p.relative_change > good * p.reference_change
     change = p.relative_change
     if change is None and p.baseline is not None and p.target is not None:
         change = p.target - p.baseline
