@@ -37,6 +37,7 @@ class Catalog(BaseModel):
     factors: dict[str, str]
     directions: dict[str, str]
     answers: dict[str, str]
+    validation: dict[str, str]
 
     def category(self, code: str) -> str:
         return self.categories.get(code, code)

@@ -192,7 +192,7 @@ DEFINED_GROUPS = re.compile(
 )
 # A counting rule stated: 設籍滿6個月, 完成營業登記, 住民票を移し, registered, for at least 12 months.
 COUNTING_RULE = re.compile(
-    r"設籍|戶籍|登記|立案|滿\s*\d+\s*(?:個月|年)|以上之|住民票|転入届|開業届|登録|届出|継続|持續營業|仍|"
+    r"設籍|戶籍|登記|立案|實際|經[^，,]{0,6}後|滿\s*\d+\s*(?:個月|年)|以上之|住民票|転入届|開業届|登録|届出|継続|持續營業|仍|"
     r"registered|register|still trading|for at least|after \d+ months|defined as",
     re.I,
 )

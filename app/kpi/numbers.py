@@ -202,10 +202,10 @@ _MONEY_UNITS = {
     "日圓": "日圓",
     "日元": "日圓",
     "日幣": "日圓",
-    "円": "円",
+    "円": "日圓",  # one word for the yen, whatever the script
     "美元": "美元",
-    "yen": "円",
-    "jpy": "円",
+    "yen": "日圓",
+    "jpy": "日圓",
     "ntd": "元",
     "twd": "元",
     "usd": "USD",
@@ -221,15 +221,15 @@ _CURRENCY_PREFIX = {
     "twd": "元",
     "us$": "USD",
     "usd": "USD",
-    "jpy": "円",
+    "jpy": "日圓",
     "日幣": "日圓",
     "$": "$",
-    "¥": "円",
-    "￥": "円",
+    "¥": "日圓",
+    "￥": "日圓",
 }
 _CJK_UNITS = alternation(
     "人次 人日 人 間 件 家 場次 場 處 处 戶 户 位 名 組 组 個 个 團 团 隊 队 項 项",
-    "棟 栋 筆 笔 次 公頃 平方公尺 平方公里 平方米 ㎡ 公里 公斤 公噸 噸 吨 店舗 店 軒",
+    "棟 栋 筆 笔 次 公頃 平方公尺 平方公里 平方米 ㎡ 公里 公尺 公斤 公噸 噸 吨 店舗 店 軒",
     "社 団体 团体 回 箇所 か所 ヶ所 カ所 ケ所 坪 張 张 冊 台 輛 辆 班 天 日 晚 泊 夜",
     "小時 小时 時間 門 堂 梯次 所 校 座 條 条 點 点 套 款 種 种 品項 床 室 隻 頭 株",
     "枚 口 世帯 世帶 戸 事業者 事業所 企業 業者 攤位 攤 篇 則 館 部 份 ha ヘクタール 公畝 トン",
@@ -253,7 +253,8 @@ CN_DIGIT_CHARS = "".join(CN_DIGITS)
 MULTIPLIER_CHARS = "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 NUMBER_PATTERN = (
-    rf"(?:{_ARABIC}[{MULTIPLIER_CHARS}]*(?:{_ARABIC}[{MULTIPLIER_CHARS}]+)*"
+    # 5萬5千, and digits left bare after 萬 or 億 as documents print them: 213萬8191, 2萬零350
+    rf"(?:{_ARABIC}[{MULTIPLIER_CHARS}]*(?:零?{_ARABIC}[{MULTIPLIER_CHARS}]+)*(?:(?<=[萬万億亿])零?{_ARABIC}(?![\d.]))?"
     rf"|(?<![數数幾几])[{CN_NUMERAL_CHARS}]+)"
 )  # 數百 is vague, not 100
 # Not inside another number, an identifier (5G, COVID-19), an ordinal (第三) or 每一.
@@ -286,6 +287,9 @@ DATE_PATTERN = (
     rf"|(?P<den>(?<![A-Za-z])(?P<enmon>{'|'.join(_MONTHS)})[a-z]*\.?\s+"
     r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?P<enyear>(?:19|20)\d{2})(?!\d))"
     r"|(?P<dfy>(?<![A-Za-z])(?:FY|CY|AD)\s*(?P<fyyear>(?:19|20)\d{2})(?!\d))"
+    # Japanese tables abbreviate the era and drop 年: R6.3 (March of Reiwa 6), (H30), R2→R7
+    r"|(?P<djp>(?<![A-Za-z0-9])(?P<jera>[RH])\s?(?P<jyear>[1-9]\d?|元)(?:\s*[.．]\s*(?P<jmonth>1[0-2]|0?[1-9]))?"
+    r"(?![\d%A-Za-z.]))"
     rf"|(?P<dbare>(?<![\d.,$A-Za-z])(?:19[5-9]\d|20\d\d|2100)(?![\d%{MULTIPLIER_CHARS}多餘余]|[.,]\d"
     rf"|\s*(?:{UNIT_PATTERN}|{DURATION_PATTERN}|thousand|million|billion|成|割|倍)))"
 )
@@ -304,6 +308,11 @@ def date_from_match(m: re.Match[str]) -> tuple[int, int | None] | None:
         return year, int(month) if month else None
     if kind == "dslash":
         return (int(m["syear"]) if m["syear"] else int(m["ryear"]) + 1911), int(m["smonth"])
+    if kind == "djp":
+        year = to_ad_year(f"{m['jera']}{m['jyear']}年")
+        if year is None:
+            return None
+        return year, int(m["jmonth"]) if m["jmonth"] else None
     if kind == "den":
         return int(m["enyear"]), _MONTHS.index(m["enmon"][:3].lower()) + 1
     return int(m["fyyear"] or m.group(kind or 0)), None

@@ -93,6 +93,7 @@ _PER = re.compile(
     r"|(?P<日>每日|每天|毎日|/\s*日|\bper day\b|\bdaily\b)",
     re.IGNORECASE,
 )
+_FLOOR = re.compile(r"至少|最少|不少於|不低於|逾|超過|超过|突破|≧|\bat least\b|\bmore than\b", re.I)
 _VAGUE = re.compile(rf"(?:數|数|幾|几|上|近|逾|破)[十百千萬万億]+(?:{_UNITS})?|若干", re.IGNORECASE)
 
 
@@ -449,7 +450,10 @@ def _parse_part(text: str) -> ParsedKpi:
     sign: int | None = {"inc": 1, "dec": -1, "keep": 0}[next(iter(strong))] if len(strong) == 1 else None
     if sign is None and not strong:
         change = rel or delta
-        sign = bound or (next(iter(weak)) if len(weak) == 1 else 0) or (change.sign if change else 0) or None
+        # 達 / 新增 / reach name a level, not a direction, unless a change is stated (年增5%); a cap (以內)
+        # bounds a level without saying which way is good (補助比例70%以內).
+        weak_sign = next(iter(weak)) if len(weak) == 1 and change else 0
+        sign = max(bound, 0) or weak_sign or (change.sign if change else 0) or None
     if sign is None and baseline and target and baseline.value is not None and target.value is not None:
         sign = (target.value > baseline.value) - (target.value < baseline.value)
     verb = next((v for v in sc.verbs if _HALVE.search(v[3]) or _DOUBLE.search(v[3])), None)
@@ -465,6 +469,8 @@ def _parse_part(text: str) -> ParsedKpi:
     if sign is None and (rel or delta):
         sign = (rel or delta).sign  # type: ignore[union-attr]
 
+    if sign is None and _FLOOR.search(sc.norm):
+        sign = 1  # 至少8次, 突破80萬人次, 不低於90%, at least 50 jobs: a floor to reach
     out = ParsedKpi(name=_name(text, sc.norm, sc.cuts + sc.bad), per=sc.per)
     out.direction = _DIRECTION_OF[sign] if sign is not None else None
     out.baseline = baseline.value if baseline else None
@@ -512,8 +518,12 @@ _RANGE = re.compile(
 
 
 def parse_kpi(text: str) -> ParsedKpi:
-    """Parse one KPI as written: the layout's parts (target, bracketed or labelled reference, range) first,
-    then each part's items (``_parse_part``)."""
+    """Parse one KPI as written: the layout's parts (target, bracketed or labelled reference, range, ladder)
+    first, then each part's items (``_parse_part``)."""
+    text = _FORMULA_FACTOR.sub(lambda m: " " * len(m.group(0)), text)  # 實際數/計畫數×100%: a formula
+    ladder = _ladder(text)
+    if ladder is not None:
+        return ladder
     labelled = _labelled_parts(text)
     if labelled:
         return _combine(text, *labelled)
@@ -522,6 +532,41 @@ def parse_kpi(text: str) -> ParsedKpi:
         main, reference = bracket
         return _combine(text, main, reference)
     return _with_range(text, _parse_part(text))
+
+
+_FORMULA_FACTOR = re.compile(r"[*×xX✕]\s*100\s*[%％]")
+_RUNG = re.compile(r"[、，,／/;；]|→|->")
+LADDER_RUNGS = (
+    3  # 114年20家、115年35家、116年50家: three dated steps make a ladder (two may be baseline → target)
+)
+
+
+def _ladder(text: str) -> ParsedKpi | None:
+    """A milestone ladder: its last step is the target and the deadline; the steps before it are not a
+    baseline (no past value is stated)."""
+    parts = [p for p in _RUNG.split(text) if p.strip()]
+    if len(parts) < LADDER_RUNGS or "（" in text or "(" in text:
+        return None
+    steps = [_parse_part(p) for p in parts]
+    dated = [
+        (s.deadline, s.target if s.target is not None else s.baseline)
+        for s in steps
+        if s.deadline and (s.target is not None or s.baseline is not None)
+    ]
+    if len(dated) < LADDER_RUNGS or len(dated) < len(steps) - 1:
+        return None
+    years = [d for d, _ in dated]
+    if years != sorted(years):
+        return None
+    out = _parse_part(text)
+    out.baseline, out.baseline_year = None, None
+    out.deadline, out.target = dated[-1]
+    first, last = dated[0][1], dated[-1][1]
+    if first is not None and last is not None:  # the steps' own direction
+        out.direction = _DIRECTION_OF[(last > first) - (last < first)]
+    out.unit = out.unit or next((s.unit for s in steps if s.unit), None)
+    out.unparsed = []
+    return out
 
 
 def _labelled_parts(text: str) -> tuple[str, str] | None:
@@ -547,7 +592,7 @@ def _reference_bracket(text: str) -> tuple[str, str] | None:
     for match in _BRACKET.finditer(text):
         inner = match.group(1) if match.group(1) is not None else match.group(2)
         # 「（115年；113年現況28間）」: a piece with no value (the deadline) belongs to the main part.
-        pieces = [p for p in re.split(r"[；;，,]", inner) if p.strip()]
+        pieces = [p for p in re.split(r"[；;，]|,(?!\d)", inner) if p.strip()]  # not the comma in 3,219
         valued = [p for p in pieces if _has_value(_parse_part(p))]
         if not valued:
             continue  # 「（113-115年）」, 「（116年）」: a period or a deadline, not a reference value
@@ -606,12 +651,20 @@ def _overlaps(fragment: str, matched: str) -> bool:
 
 def _with_range(text: str, parsed: ParsedKpi) -> ParsedKpi:
     """「10～12萬元」, "NT$6-8 million": the range's lower end is the target, its upper end `target_high`."""
-    match = _RANGE.search(to_halfwidth(text))
-    if not match or (
-        parsed.target is not None and parsed.baseline is not None and parsed.target != parsed.baseline
-    ):
+    norm = to_halfwidth(text)
+    match = _RANGE.search(norm)
+    if not match:
         return parsed
-    if not (parsed.deadline or parsed.direction or parsed.baseline is not None):
+    # 「每年辦理20至25梯次」: 至 between two amounts with no 由/從/from before them is a range, not a change.
+    read_as_change = (
+        parsed.target is not None and parsed.baseline is not None and parsed.target != parsed.baseline
+    )
+    if read_as_change and _FROM_END.search(norm[: match.start()].rstrip()) is None and "至" in match.group(0):
+        read_as_change = False
+        parsed = parsed.model_copy(update={"baseline": None, "direction": None})
+    if read_as_change:
+        return parsed
+    if not (parsed.deadline or parsed.direction or parsed.per or parsed.baseline is not None):
         return parsed  # 「空店舖數40-50間」 with nothing marking a target: a state or a goal? left unparsed
     tail = text[match.end("high") :]
     high_text = match.group("high")

@@ -6,6 +6,7 @@ import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.cases.schemas import ComparableCase
 from app.knowledge.documents import Category, Level
@@ -77,10 +78,14 @@ class CritiqueRequest(BaseModel):
     def _strings_not_blank(cls, kpis: list[KpiInput | str]) -> list[KpiInput | str]:
         for i, kpi in enumerate(kpis):
             if isinstance(kpi, str):
-                if not kpi.strip():
-                    raise ValueError(f"KPI {i} is empty")
+                if not kpi.strip():  # KPIs are counted from 1, as a reader counts them
+                    raise PydanticCustomError("kpi_empty", "KPI {n} is empty", {"n": i + 1})
                 if len(kpi) > MAX_KPI_CHARS:
-                    raise ValueError(f"KPI {i} is longer than {MAX_KPI_CHARS} characters")
+                    raise PydanticCustomError(
+                        "kpi_too_long",
+                        "KPI {n} is longer than {limit} characters",
+                        {"n": i + 1, "limit": MAX_KPI_CHARS},
+                    )
         return [k.strip() if isinstance(k, str) else k for k in kpis]
 
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from app.i18n import DEFAULT_LANG, Lang
 from app.knowledge.documents import CATEGORIES
 from app.kpi.numbers import format_number
 from app.kpi.plan_input import PlanInputError, describe, example_plan, format_for, parse_plan
@@ -78,7 +79,9 @@ def _text(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-async def _from_upload(upload: UploadFile, messages: dict[str, str]) -> tuple[ReviewForm, CritiqueRequest]:
+async def _from_upload(
+    upload: UploadFile, messages: dict[str, str], lang: Lang
+) -> tuple[ReviewForm, CritiqueRequest]:
     name = upload.filename or ""
     try:
         fmt = format_for(name)
@@ -92,14 +95,14 @@ async def _from_upload(upload: UploadFile, messages: dict[str, str]) -> tuple[Re
     except UnicodeDecodeError as exc:
         raise PlanInputError(messages["err_file"].format(msg=f"{name}: not UTF-8 text")) from exc
     try:
-        plan = parse_plan(text, fmt)
+        plan = parse_plan(text, fmt, lang)
     except PlanInputError as exc:
         raise PlanInputError(messages["err_file"].format(msg=f"{name}: {exc}")) from exc
     return form_from_plan(plan, file_name=name), plan
 
 
 async def read_review_form(
-    form: FormData, messages: dict[str, str]
+    form: FormData, messages: dict[str, str], lang: Lang = DEFAULT_LANG
 ) -> tuple[ReviewForm, CritiqueRequest | None, str | None]:
     """(what to show in the form, the plan or None, an error message or None). Never raises on bad input."""
     fields = ReviewForm(
@@ -110,7 +113,7 @@ async def read_review_form(
     upload = form.get("file")
     try:
         if isinstance(upload, UploadFile) and upload.filename:
-            shown, plan = await _from_upload(upload, messages)
+            shown, plan = await _from_upload(upload, messages, lang)
             return shown, plan, None
         plan_json = _text(form, "plan_json")
         if plan_json:  # a plan read from a file earlier (the download form)
@@ -118,11 +121,11 @@ async def read_review_form(
             return form_from_plan(plan, file_name=_text(form, "file_name") or "plan.json"), plan, None
     except PlanInputError as exc:
         return fields, None, str(exc)
-    return fields, *_plan_from_fields(fields, messages)
+    return fields, *_plan_from_fields(fields, messages, lang)
 
 
 def _plan_from_fields(
-    fields: ReviewForm, messages: dict[str, str]
+    fields: ReviewForm, messages: dict[str, str], lang: Lang
 ) -> tuple[CritiqueRequest | None, str | None]:
     kpis = [line.strip() for line in fields.kpis.splitlines() if line.strip()]
     if not kpis:
@@ -140,4 +143,4 @@ def _plan_from_fields(
     try:
         return CritiqueRequest.model_validate(data), None
     except ValidationError as exc:
-        return None, describe(exc)
+        return None, describe(exc, lang)

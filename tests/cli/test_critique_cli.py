@@ -54,7 +54,7 @@ def test_html_report_escapes_plan_text(real_settings, real_kb, tmp_path: Path) -
         (["critique", "plan.txt"], None, "unsupported plan file"),
         (["critique", "--json", "-"], "{not json", "not valid JSON"),
         (["critique", "--json", "-"], "[1, 2]", "kpis"),
-        (["critique", "--json", "-"], '{"kpis": [42]}', "kpis.0"),
+        (["critique", "--json", "-"], '{"kpis": [42]}', "KPI 1"),  # counted from 1
         (["critique", "--format", "pdf", "-"], "{}", "--format"),
     ],
 )

@@ -52,7 +52,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("來客數成長兩成", {"name": "來客數", "relative_change": 0.2, "direction": "increase"}),
     ("來客數減少兩成", {"name": "來客數", "relative_change": -0.2, "direction": "decrease"}),
     ("維持800萬元", {"name": "", "target": 8_000_000, "unit": "元", "direction": "maintain"}),
-    ("營業額達500萬元", {"name": "營業額", "target": 5_000_000, "unit": "元", "direction": "increase"}),
+    # 達 names a level to reach, not a direction (issue 10: 「達1,500人次」 says nothing of which way is good)
+    ("營業額達500萬元", {"name": "營業額", "target": 5_000_000, "unit": "元", "direction": None}),
     ("115年底前", {"name": "", "deadline": "2026"}),
     ("民國115年12月", {"name": "", "deadline": "2026-12"}),
     ("2026年度", {"name": "", "deadline": "2026"}),
@@ -181,7 +182,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("數百人參與", {"name": "參與", "unparsed": ["數百人"]}),
     (
         "3年內新增20家",  # a period, not a year
-        {"name": "", "target": 20, "unit": "家", "direction": "increase", "unparsed": ["3年內"]},
+        {"name": "", "target": 20, "unit": "家", "direction": None, "unparsed": ["3年內"]},
     ),
     ("營收成長2倍", {"name": "營收", "direction": "increase", "unparsed": ["2倍"]}),
     ("visitors change by 10%", {"name": "visitors change", "unparsed": ["10%"]}),  # up or down?
@@ -196,7 +197,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
             "target": 40,
             "unit": "間",
             "deadline": "2028",
-            "direction": "increase",
+            "direction": None,  # two steps: the first is an interim target, not a baseline
             "unparsed": ["2027年", "30間"],
         },
     ),

@@ -240,10 +240,10 @@ def test_review_example_is_prefilled(client) -> None:
     [
         ({"title": "x", "kpis": "  \n "}, "kpis"),
         ({"title": "x", "kpis": "人數由1增加至2", "budget": "五百萬"}, "budget"),
-        ({"title": "x" * 300, "kpis": "人數由1增加至2"}, "title"),
-        ({"kpis": "x" * 600}, "KPI 0"),
-        ({"kpis": "人數由1增加至2", "category": "旅遊"}, "category"),
-        ({"kpis": "人數由1增加至2", "budget": "-5"}, "budget"),
+        ({"title": "x" * 300, "kpis": "人數由1增加至2"}, "計畫名稱超過 200 字"),
+        ({"kpis": "人數由1增加至2\n" + "x" * 600}, "第 2 個 KPI"),  # counted from 1, in the page's language
+        ({"kpis": "人數由1增加至2", "category": "旅遊"}, "類別"),
+        ({"kpis": "人數由1增加至2", "budget": "-5"}, "預算"),
     ],
 )
 def test_bad_review_input_rerenders_the_form_with_a_message(client, data, message) -> None:
@@ -251,6 +251,11 @@ def test_bad_review_input_rerenders_the_form_with_a_message(client, data, messag
     assert response.status_code == 422
     assert 'class="error-box"' in response.text and message in response.text
     assert 'id="r-kpis"' in response.text  # the form is still there
+
+
+def test_review_errors_follow_the_page_language(client) -> None:
+    response = client.post("/review?lang=en", data={"kpis": "人數由1增加至2\n" + "x" * 600})
+    assert response.status_code == 422 and "KPI 2 is longer than 500 characters" in response.text
 
 
 def test_review_accepts_yaml_and_json_uploads(client) -> None:

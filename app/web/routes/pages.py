@@ -92,7 +92,7 @@ def review_page(page: PageDep, example: bool = False) -> HTMLResponse:
 
 
 async def _read(request: Request, page: Page) -> tuple[ReviewForm, CritiqueRequest | None, str | None]:
-    return await read_review_form(await request.form(), page.strings)
+    return await read_review_form(await request.form(), page.strings, page.lang)
 
 
 @router.post("/review", response_class=HTMLResponse)
