@@ -163,6 +163,9 @@ def critique(
     explain: Annotated[
         bool, typer.Option("--explain", help="Add LLM explanations (needs SOSEI_LLM)")
     ] = False,
+    lang: Annotated[
+        str | None, typer.Option(help="zh-TW | en: the report's language (default: the plan's)")
+    ] = None,
 ) -> None:
     """Critique a draft plan's KPIs against the guideline rules (deterministic, with evidence)."""
     from app.kpi.plan_input import PlanInputError, format_for, parse_plan
@@ -183,14 +186,18 @@ def critique(
         request = parse_plan(text, kind)
     except (PlanInputError, UnicodeDecodeError) as exc:
         raise BadInput(f"{file}: {exc}") from exc
+    if lang is not None:
+        if lang not in ("zh-TW", "en"):
+            raise BadInput(f"--lang: unknown language {lang!r}; choose zh-TW or en")
+        request = request.model_copy(update={"lang": lang})
     service = services().critique
     result = service.critique_explained(request) if explain else service.critique(request)
     if output == "json":
         emit_json(result)
     elif output == "html":
-        sys.stdout.write(to_html(result))
+        sys.stdout.write(to_html(result, request.lang))
     else:
-        sys.stdout.write(to_markdown(result))
+        sys.stdout.write(to_markdown(result, request.lang))
 
 
 @cli.command()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from app.knowledge.documents import Level
 from app.kpi import lexicon as lx
+from app.kpi.messages import Localized, localized
 from app.kpi.parsing import ParsedKpi, parse_kpi
 from app.kpi.schemas import CritiqueRequest, KpiInput, ParsedFields
 
@@ -13,7 +14,7 @@ from app.kpi.schemas import CritiqueRequest, KpiInput, ParsedFields
 @dataclass(frozen=True)
 class LevelJudgement:
     level: Level
-    reason: str
+    reason: Localized
 
 
 def classify_level(text: str, unit: str | None = None) -> LevelJudgement:
@@ -21,31 +22,31 @@ def classify_level(text: str, unit: str | None = None) -> LevelJudgement:
     effects on the project's beneficiaries are outcomes, activity volumes are outputs."""
     t = lx.norm(text)
     if lx.OVERALL_LABEL.search(t):
-        return LevelJudgement("overall", "標示為總目標")
+        return LevelJudgement("overall", localized("reason_overall_label"))
     qualifier = lx.contains_any(t, lx.PROJECT_QUALIFIERS)
     scope = lx.contains_any(t, lx.AREA_SCOPE)
     if not qualifier:
         whole = lx.WHOLE_AREA.search(t)
         if whole:
-            return LevelJudgement("overall", f"地區總量（{whole.group(0)}）")
+            return LevelJudgement("overall", localized("reason_area_total", term=whole.group(0)))
         if scope and lx.contains_any(t, lx.AREA_MEASURES):
-            return LevelJudgement("overall", f"地區總量（{scope}）")
+            return LevelJudgement("overall", localized("reason_area_total", term=scope))
         bare = lx.contains_any(t, lx.BARE_OVERALL)
         if bare:
-            return LevelJudgement("overall", f"地區總量（{bare}）")
+            return LevelJudgement("overall", localized("reason_area_total", term=bare))
     outcome = lx.rightmost(t, lx.OUTCOME)
     activity = lx.rightmost(t, lx.ACTIVITY)
     subjective = lx.contains_any(t, lx.SUBJECTIVE)
     if outcome and (not activity or outcome[0] >= activity[0]):
-        return LevelJudgement("outcome", f"受益對象的成果（{outcome[1]}）")
+        return LevelJudgement("outcome", localized("reason_result", term=outcome[1]))
     if activity:
-        return LevelJudgement("output", f"活動量（{activity[1]}）")
+        return LevelJudgement("output", localized("reason_activity", term=activity[1]))
     unit = unit if unit is not None else parse_kpi(text).unit
     if unit and lx.norm(unit) in lx.ACTIVITY_UNITS:
-        return LevelJudgement("output", f"以活動單位計（{unit}）")
+        return LevelJudgement("output", localized("reason_activity_unit", term=unit))
     if subjective:
-        return LevelJudgement("outcome", f"主張效果（{subjective}）")
-    return LevelJudgement("outcome", "未見活動量用語，視為成果指標")
+        return LevelJudgement("outcome", localized("reason_effect", term=subjective))
+    return LevelJudgement("outcome", localized("reason_default"))
 
 
 @dataclass
@@ -55,7 +56,7 @@ class KpiContext:
     name: str
     declared_level: Level | None
     level: Level
-    level_reason: str
+    level_reason: Localized
     parsed: ParsedFields
     plan: PlanContext = field(repr=False)
     inferred: LevelJudgement | None = None  # the level its wording suggests, whatever the plan declares
@@ -119,7 +120,7 @@ def build_plan(request: CritiqueRequest) -> PlanContext:
         parsed = parse_kpi(text)
         judgement = classify_level(text, parsed.unit or "")
         level: Level = given.level if given and given.level else judgement.level
-        reason = "計畫標示" if given and given.level else judgement.reason
+        reason = localized("reason_declared") if given and given.level else judgement.reason
         plan.kpis.append(
             KpiContext(
                 index=index,

@@ -9,14 +9,36 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from app.i18n import DEFAULT_LANG, Lang, catalog
 from app.kpi.numbers import format_number
 from app.kpi.rules import KPI_RULES, PLAN_RULES, rule_titles
-from app.kpi.schemas import CritiqueResponse, Finding
+from app.kpi.schemas import CritiqueResponse, Evidence, Finding
 
 # The critique's templates, for pages that include `_critique.html` (the web app adds this loader to its own).
 TEMPLATE_LOADER = PackageLoader("app.kpi", "templates")
+
+
+# Guideline passages are Markdown (tables included); raw HTML in them is shown as text.
+_EVIDENCE_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def evidence_html(text: str) -> Markup:
+    """A guideline passage as HTML: its tables as tables, never as pipes."""
+    return Markup(_EVIDENCE_MARKDOWN.render(text))
+
+
+def evidence_by_rule(result: CritiqueResponse) -> dict[str, list[Evidence]]:
+    """Each fired rule's guideline evidence, once, in the order rules first fire (a rule that fires for five
+    KPIs quotes its guideline once, not five times)."""
+    found: dict[str, list[Evidence]] = {}
+    findings = [f for k in result.kpis for f in k.findings] + list(result.plan_findings)
+    for finding in findings:
+        if finding.evidence and finding.code not in found:
+            found[finding.code] = list(finding.evidence)
+    return found
 
 
 def critique_context(result: CritiqueResponse | None, lang: Lang) -> dict[str, Any]:
@@ -24,6 +46,8 @@ def critique_context(result: CritiqueResponse | None, lang: Lang) -> dict[str, A
     labels = catalog(lang)
     return {
         "result": result,
+        "evidence_by_rule": evidence_by_rule(result) if result is not None else {},
+        "evidence_html": evidence_html,
         "kpi_codes": [rule.code for rule in KPI_RULES],
         "plan_codes": [rule.code for rule in PLAN_RULES],
         "rule_titles": rule_titles(lang),
@@ -47,9 +71,8 @@ def _finding_md(finding: Finding, lang: Lang) -> list[str]:
         f"{r['close_paren']}{r['label_separator']}{finding.message}",
         f"  - {r['suggestion']}{finding.suggestion}",
     ]
-    for evidence in finding.evidence:
-        quote = " ".join(evidence.text.split())
-        lines.append(f"  - {r['evidence']}《{evidence.title}》（`{evidence.doc_id}`）— {quote}")
+    if finding.evidence:  # quoted once per rule, in the evidence section
+        lines.append(f"  - {r['evidence']}{r['see_evidence'].format(code=finding.code)}")
     if finding.explanation:
         lines.append(f"  - {r['explanation']}{finding.explanation}")
     return lines
@@ -117,6 +140,13 @@ def to_markdown(result: CritiqueResponse, lang: Lang = DEFAULT_LANG) -> str:
     )
     out.append("")
     out += [line for f in result.plan_findings for line in _finding_md(f, lang)] or [f"- {r['no_issue']}"]
+    evidence = evidence_by_rule(result)
+    if evidence:
+        out += ["", f"## {r['evidence_section']}", ""]
+        for code, quotes in evidence.items():
+            out += [f"### `{code}`{r['open_paren']}{titles.get(code, '')}{r['close_paren']}", ""]
+            for quote in quotes:
+                out += [f"《{quote.title}》（`{quote.doc_id}`）", "", quote.text.strip(), ""]
     out += ["", f"## {r['cases']}", ""]
     for case in result.comparable_cases:
         out.append(f"### {case.title}{r['open_paren']}{case.place}，`{case.case_id}`{r['close_paren']}")

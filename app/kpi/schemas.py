@@ -67,6 +67,9 @@ class CritiqueRequest(BaseModel):
     budget: float | None = Field(None, ge=0)
     budget_unit: str = Field("元", max_length=10)
     kpis: list[KpiInput | str] = Field(min_length=1, max_length=MAX_KPIS)
+    lang: Literal["zh-TW", "en"] = Field(
+        "zh-TW", description="the language of the findings' messages and suggestions (an extension)"
+    )
 
     @field_validator("budget")
     @classmethod

@@ -11,10 +11,12 @@ from collections import Counter
 from langchain_core.language_models import BaseChatModel
 
 from app.cases.library import CaseLibrary
+from app.i18n import Lang
 from app.knowledge.service import KnowledgeBase
 from app.kpi.context import build_plan
 from app.kpi.evidence import EvidenceFinder
 from app.kpi.explain import explain_findings
+from app.kpi.messages import in_lang
 from app.kpi.rules import KPI_RULES, PLAN_RULES, Rule, Verdict
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse, CritiqueSummary, Finding, KpiResult
 
@@ -35,12 +37,12 @@ class CritiqueService:
         result = self.critique(request)
         return explain_findings(result, self.chat_model) if self.chat_model is not None else result
 
-    def _finding(self, rule: Rule, verdict: Verdict) -> Finding:
+    def _finding(self, rule: Rule, verdict: Verdict, lang: Lang) -> Finding:
         return Finding(
             code=rule.code,
             severity=verdict.severity or rule.severity,
-            message=verdict.message,
-            suggestion=verdict.suggestion,
+            message=verdict.message(lang),
+            suggestion=verdict.suggestion(lang),
             evidence=self.evidence.for_rule(rule.code, rule.evidence_query),
         )
 
@@ -54,7 +56,7 @@ class CritiqueService:
                 verdict = rule.check(kpi)
                 checks[rule.code] = verdict is None
                 if verdict is not None:
-                    findings.append(self._finding(rule, verdict))
+                    findings.append(self._finding(rule, verdict, request.lang))
             results.append(
                 KpiResult(
                     index=kpi.index,
@@ -62,14 +64,16 @@ class CritiqueService:
                     name=kpi.name,
                     level=kpi.level,
                     level_source="declared" if kpi.declared_level else "inferred",
-                    level_reason=kpi.level_reason,
+                    level_reason=in_lang(kpi.level_reason, request.lang),
                     parsed=kpi.parsed,
                     findings=findings,
                     checks=checks,
                 )
             )
         plan_findings = [
-            self._finding(rule, verdict) for rule in PLAN_RULES if (verdict := rule.check(plan)) is not None
+            self._finding(rule, verdict, request.lang)
+            for rule in PLAN_RULES
+            if (verdict := rule.check(plan)) is not None
         ]
         query = " ".join([request.title, request.description, *(k.text for k in plan.kpis)])
         comparable = self.cases.similar(

@@ -32,10 +32,12 @@ def test_markdown_report_reads_on_its_own(real_settings, real_kb) -> None:
     assert result.returncode == 0, result.stderr
     report = result.stdout
     assert report.startswith("# KPI 審查報告：老街空店活化計畫")
-    for heading in ("## KPI 一覽", "## 逐項檢視", "## 計畫層級", "## 可參考的案例"):
+    for heading in ("## KPI 一覽", "## 逐項檢視", "## 計畫層級", "## 指南依據", "## 可參考的案例"):
         assert heading in report
     assert "| 1 | 老街空店舖數由40間減少至28間（2027年） |" in report
-    assert "`subjective`" in report and "依據：《" in report and "建議：" in report
+    assert "`subjective`" in report and "建議：" in report
+    evidence = report.split("## 指南依據")[1].split("## 可參考的案例")[0]
+    assert evidence.count("### `no_baseline`") == 1 and "《" in evidence  # quoted once per rule
 
 
 def test_html_report_escapes_plan_text(real_settings, real_kb, tmp_path: Path) -> None:

@@ -220,7 +220,10 @@ def test_review_form_renders_the_critique(client) -> None:
     html = response.text
     assert 'class="critique"' in html
     assert 'class="finding sev-error"' in html and "subjective" in html
-    assert 'class="evidence"' in html and 'href="/guidelines#gl-' in html
+    assert 'class="evidence"' in html and 'href="/documents/gl-' in html
+    # each rule's guideline text is quoted once, and each finding links to it
+    for code in ("subjective", "no_baseline"):
+        assert html.count(f'id="evidence-{code}"') == 1 and f'href="#evidence-{code}"' in html
     assert html.count('class="kpi-card') == 3
     assert ">老街空店舖數由40間減少至28間（2027年）\n老街居民生活滿意度提升" in html  # the form is refilled
     assert 'value="5,000,000"' in html

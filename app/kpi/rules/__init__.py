@@ -9,11 +9,12 @@ Per-KPI rules live in kpi_rules.py, per-plan rules in plan_rules.py; importing t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from app.i18n import Lang
 from app.kpi.context import KpiContext, PlanContext
+from app.kpi.messages import Param, text
 from app.kpi.schemas import Severity
 
 Subject = TypeVar("Subject", KpiContext, PlanContext)
@@ -21,13 +22,19 @@ Subject = TypeVar("Subject", KpiContext, PlanContext)
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a rule returns when it fires: the message names the problem, the suggestion a rewrite."""
+    """What a rule returns when it fires: the key of its message and suggestion in app/kpi/messages.yaml, and
+    the values to fill them with (a value may differ by language: an example KPI, a measure)."""
 
-    message: str
-    suggestion: str
-    severity: Severity | None = (
-        None  # when this case is milder than the rule's own (satisfaction beside outcomes)
-    )
+    key: str
+    params: dict[str, Param] = field(default_factory=dict)
+    # Set when this case is milder than the rule's own severity (satisfaction beside objective outcomes).
+    severity: Severity | None = None
+
+    def message(self, lang: Lang) -> str:
+        return text(self.key, lang, "message", **self.params)
+
+    def suggestion(self, lang: Lang) -> str:
+        return text(self.key, lang, "suggestion", **self.params)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import re
 
 from app.kpi import lexicon as lx
 from app.kpi.context import KpiContext
+from app.kpi.messages import localized
 from app.kpi.rules import Verdict, kpi_rule
 from app.kpi.suggestions import better_measure, example_kpi
 
@@ -25,15 +26,8 @@ def subjective(kpi: KpiContext) -> Verdict | None:
     others = [k for k in kpi.plan.kpis if k is not kpi and k.level == "outcome"]
     beside_outcomes = any(not lx.contains_any(k.normalised, lx.SUBJECTIVE) for k in others)
     if beside_outcomes:  # the guideline forbids it as the only outcome, not as a supplementary KPI
-        return Verdict(
-            f"「{term}」是主觀感受；計畫另有客觀成果指標，它只能當輔助 KPI。",
-            "保留為輔助指標時，寫明調查方法、樣本數與調查時點（例如：每年10月對參與者全數問卷，回收至少100份）。",
-            severity="warning",
-        )
-    return Verdict(
-        f"「{term}」是主觀感受，不是客觀成果；指南要求以可量化的客觀數值呈現計畫效果，滿意度不能是唯一的成果指標。",
-        f"改用客觀成果，例如 {example_kpi(measure, kpi)}；若仍要做問卷，請列為輔助資訊並寫明抽樣方法。",
-    )
+        return Verdict("subjective_supplementary", {"term": term}, severity="warning")
+    return Verdict("subjective", {"term": term, "example": example_kpi(measure, kpi)})
 
 
 @kpi_rule(
@@ -43,11 +37,10 @@ def not_quantified(kpi: KpiContext) -> Verdict | None:
     if kpi.has_numeric_target:
         return None
     verb = lx.contains_any(kpi.normalised, lx.VAGUE_VERBS)
-    what = f"只有「{verb}」這類方向詞" if verb else "沒有目標數值"
-    return Verdict(
-        f"此 KPI {what}，無法在年度 PDCA 中判斷是否達成。",
-        f"寫出目標數值、單位與年度，例如 {example_kpi(better_measure(kpi), kpi, keep_numbers=True)}。",
-    )
+    example = example_kpi(better_measure(kpi), kpi, keep_numbers=True)
+    if verb:
+        return Verdict("not_quantified_verb", {"term": verb, "example": example})
+    return Verdict("not_quantified", {"example": example})
 
 
 @kpi_rule(
@@ -69,11 +62,7 @@ def indirect(kpi: KpiContext) -> Verdict | None:
     if not (whole or (scope and measure) or bare):
         return None
     total = kpi.name if whole else f"{scope}{measure}" if scope and measure else bare
-    return Verdict(
-        f"「{total}」是整個地區的總量，受許多因素影響，無法證明是本計畫造成的（直接性）。",
-        f"改測本計畫直接受益對象，例如 {example_kpi(better_measure(kpi), kpi)}；"
-        "地區總量可另列為 level: overall 的背景指標。",
-    )
+    return Verdict("indirect", {"term": total or "", "example": example_kpi(better_measure(kpi), kpi)})
 
 
 @kpi_rule(
@@ -94,11 +83,8 @@ def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     plan_has_outcome = any(k.level == "outcome" for k in kpi.plan.kpis)
     if not declared and plan_has_outcome:
         return None  # a legitimate management output beside real outcomes
-    how = "被標為 outcome" if declared else "是本計畫唯一宣稱成果的指標類型"
-    return Verdict(
-        f"這是{activity.reason}，卻{how}；活動做了多少不等於帶來了什麼改變。",
-        f"把它列為 output，另設成果指標，例如 {example_kpi(better_measure(kpi), kpi)}。",
-    )
+    key = "output_as_outcome" if declared else "output_as_outcome_only"
+    return Verdict(key, {"reason": activity.reason, "example": example_kpi(better_measure(kpi), kpi)})
 
 
 @kpi_rule(
@@ -118,10 +104,7 @@ def no_baseline(kpi: KpiContext) -> Verdict | None:
         return None  # a stated reference year or past trend counts (較2023年成長一成, 過去每年成長8%)
     if p.target is None and p.relative_change is None:
         return None  # no numeric target at all: not_quantified says so
-    return Verdict(
-        "有目標值卻沒有基準值（現況或過去實績），無法判斷目標是否高於過去水準。",
-        f"補上基準年與基準值，例如 {example_kpi(kpi.name, kpi, keep_numbers=True)}。",
-    )
+    return Verdict("no_baseline", {"example": example_kpi(kpi.name, kpi, keep_numbers=True)})
 
 
 def _improves(kpi: KpiContext) -> bool | None:
@@ -149,11 +132,8 @@ def _improves(kpi: KpiContext) -> bool | None:
 def unambitious(kpi: KpiContext) -> Verdict | None:
     if _improves(kpi) is not False:
         return None
-    good = "減少" if kpi.lower_is_better else "增加"
-    return Verdict(
-        f"目標沒有朝好的方向（{good}）超越基準，指南要求目標高於過去實績、不可設可預期的結果。",
-        f"依過去實績與趨勢設定更高的目標，並分年列中間目標，例如 {example_kpi(kpi.name, kpi)}。",
-    )
+    good = localized("good_decrease" if kpi.lower_is_better else "good_increase")
+    return Verdict("unambitious", {"good": good, "example": example_kpi(kpi.name, kpi)})
 
 
 @kpi_rule(
@@ -162,10 +142,7 @@ def unambitious(kpi: KpiContext) -> Verdict | None:
 def no_deadline(kpi: KpiContext) -> Verdict | None:
     if kpi.parsed.deadline:
         return None
-    return Verdict(
-        "沒有目標年度或期間，年度檢證時無法判斷是否如期達成。",
-        f"寫明目標年（可用民國或西元）與統計時點，例如 {example_kpi(kpi.name, kpi, keep_numbers=True)}。",
-    )
+    return Verdict("no_deadline", {"example": example_kpi(kpi.name, kpi, keep_numbers=True)})
 
 
 def _means(kpi: KpiContext) -> re.Match[str] | None:
@@ -186,10 +163,7 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     others_carry_results = any(k is not kpi and k.level == "outcome" and not _means(k) for k in kpi.plan.kpis)
     if kpi.declared_level is None and others_carry_results:
         return None  # 「完成老屋修繕12處」 beside real outcomes: a legitimate output
-    return Verdict(
-        f"「{match.group(0)}」是手段（蓋好、成立了什麼），不是成果；指南例表把完善的設施數量列為 output。",
-        "保留為 output，並加上設施帶來的成果，例如「設施完成後增加的營運收入與使用人次」。",
-    )
+    return Verdict("means_as_goal", {"term": match.group(0)})
 
 
 @kpi_rule(
@@ -204,10 +178,7 @@ def vague_wording(kpi: KpiContext) -> Verdict | None:
     if not found:
         return None
     hedge = found.group(0).strip()
-    return Verdict(
-        f"「{hedge}」讓目標變得可伸縮，檢證時難以判定達成與否。",
-        "刪去模糊用語，寫出確定的數值與統計方式（資料來源、統計時點）。",
-    )
+    return Verdict("vague_wording", {"term": hedge})
 
 
 @kpi_rule(
@@ -221,10 +192,8 @@ def achievement_rate(kpi: KpiContext) -> Verdict | None:
     match = lx.ACHIEVEMENT_RATE.search(kpi.normalised)
     if not match:
         return None
-    return Verdict(
-        f"「{match.group(0)}」只衡量計畫自己的工作是否照表完成；只要活動辦了就會達標，說不出帶來什麼改變。",
-        f"把執行率留作內部管理，另設成果指標，例如 {example_kpi(better_measure(kpi), kpi)}。",
-    )
+    example = example_kpi(better_measure(kpi), kpi)
+    return Verdict("achievement_rate", {"term": match.group(0), "example": example})
 
 
 @kpi_rule(
@@ -238,7 +207,4 @@ def undefined_count(kpi: KpiContext) -> Verdict | None:
     group = lx.DEFINED_GROUPS.search(kpi.normalised)
     if not group or lx.COUNTING_RULE.search(kpi.normalised):
         return None
-    return Verdict(
-        f"「{group.group(0)}」要先定義誰算數（例如設籍滿多久、是否完成營業登記），否則每年的數字無法比較。",
-        f"在 KPI 中寫明計算規則，例如「{group.group(0)}（設籍滿6個月者）」，並註明資料來源（戶政資料、營業登記）。",
-    )
+    return Verdict("undefined_count", {"term": group.group(0)})

@@ -9,10 +9,19 @@ from app.i18n import catalog
 from app.knowledge.documents import FACTORS
 from app.kpi import lexicon as lx
 from app.kpi.context import PlanContext
+from app.kpi.messages import Localized, localized
 from app.kpi.rules import Verdict, plan_rule
-from app.kpi.suggestions import BY_CATEGORY, DEFAULT_MEASURE
+from app.kpi.suggestions import BY_CATEGORY, DEFAULT_MEASURE, MEASURES_EN
 
 MAX_KPIS_PER_PROJECT = 4  # 推進交付金: up to 4 KPIs can be registered per project
+
+
+def factor_name(factor: str) -> Localized:
+    return {"zh-TW": FACTORS[factor], "en": catalog("en").factors[factor]}
+
+
+def localized_measure(measure: str) -> Localized:
+    return {"zh-TW": measure, "en": MEASURES_EN.get(measure, measure)}
 
 
 def _factor_titles(factor: str) -> tuple[str, str]:
@@ -30,10 +39,7 @@ def no_outcome(plan: PlanContext) -> Verdict | None:
     if any(k.level == "outcome" for k in plan.kpis):
         return None
     measure = BY_CATEGORY.get(plan.category or "", DEFAULT_MEASURE)
-    return Verdict(
-        "沒有任何計畫成果（outcome）指標：目前的 KPI 只描述活動量或地區總量，看不出計畫本身帶來的效果。",
-        f"至少加一個直接成果指標，例如「{measure}由X提升至Y（20XX年）」。",
-    )
+    return Verdict("no_outcome", {"measure": localized_measure(measure)})
 
 
 @plan_rule(
@@ -45,20 +51,14 @@ def no_outcome(plan: PlanContext) -> Verdict | None:
 def no_output(plan: PlanContext) -> Verdict | None:
     if any(k.level == "output" for k in plan.kpis):
         return None
-    return Verdict(
-        "沒有產出（output）指標，執行中難以掌握進度、在 PDCA 中找出哪個環節需要改善。",
-        "為主要活動加一個 output 指標（例如輔導家數、開發商品數），作為成果指標的管理輔助。",
-    )
+    return Verdict("no_output")
 
 
 @plan_rule("too_many_kpis", "warning", title=("KPI ≤ 4", "KPIs ≤ 4"), evidence="每個事業 KPI 最多 4 個")
 def too_many_kpis(plan: PlanContext) -> Verdict | None:
     if len(plan.kpis) <= MAX_KPIS_PER_PROJECT:
         return None
-    return Verdict(
-        f"共 {len(plan.kpis)} 個 KPI；日本推進交付金每個事業最多登錄 {MAX_KPIS_PER_PROJECT} 個，太多會稀釋焦點。",
-        "保留因果最直接的 1–2 個成果指標與 1–2 個產出指標，其餘改列為內部管理數據。",
-    )
+    return Verdict("too_many_kpis", {"n": len(plan.kpis), "max": MAX_KPIS_PER_PROJECT})
 
 
 @plan_rule(
@@ -74,11 +74,7 @@ def cost_effectiveness(plan: PlanContext) -> Verdict | None:
         text = lx.norm(kpi.text) + " " + lx.norm(kpi.parsed.unit or "")
         if lx.contains_any(text, lx.MONEY) or lx.contains_any(text, lx.COST_PER_RESULT):
             return None
-    return Verdict(
-        f"計畫有預算（{plan.budget:,.0f} {plan.budget_unit}），但沒有任何 KPI 以金額衡量成果或與投入比較，"
-        "無法檢視費用對效果。",
-        "加一個金額型成果（銷售額、觀光消費額、所得增加額），或寫出每單位成果的成本（例如每位移居者的投入經費）。",
-    )
+    return Verdict("cost_effectiveness", {"budget": f"{plan.budget:,.0f} {plan.budget_unit}"})
 
 
 @plan_rule(
@@ -94,10 +90,7 @@ def no_data_source(plan: PlanContext) -> Verdict | None:
     texts = [lx.norm(plan.description), *(k.normalised for k in plan.kpis)]
     if any(lx.contains_any(t, lx.DATA_SOURCES) for t in texts):
         return None
-    return Verdict(
-        "計畫沒有說明 KPI 的數字從哪裡來；年度檢證時無法確認實績值的可信度。",
-        "為每個 KPI 寫明資料來源與統計時點，例如「依戶政資料每年12月底統計」「依合作社出貨帳冊」。",
-    )
+    return Verdict("no_data_source")
 
 
 @plan_rule(
@@ -112,13 +105,10 @@ def no_verification(plan: PlanContext) -> Verdict | None:
         return None
     if lx.contains_any(lx.norm(plan.description), lx.VERIFICATION):
         return None
-    return Verdict(
-        "計畫沒有說明成果由誰檢證、是否公開；交付金要求每年由外部有識者或議會檢證效果並公開結果。",
-        "寫明檢證方式：誰檢證（外部委員、代表會）、何時（每年幾月）、依什麼資料、結果公開在哪裡。",
-    )
+    return Verdict("no_verification")
 
 
-def _factor_missing(plan: PlanContext, factor: str, advice: str) -> Verdict | None:
+def _factor_missing(plan: PlanContext, factor: str) -> Verdict | None:
     if not plan.description.strip():
         return None  # factors are read from the description: with none there is nothing to judge
     text = lx.norm(plan.description)
@@ -126,7 +116,7 @@ def _factor_missing(plan: PlanContext, factor: str, advice: str) -> Verdict | No
     found = lx.contains_any(text, lx.FACTOR_SIGNALS[factor], negatable=True, unless_after=unless_after)
     if found:
         return None
-    return Verdict(f"描述中看不到「{FACTORS[factor]}」的跡象。", advice)
+    return Verdict("factor_missing", {"factor": factor_name(factor), "advice": localized(f"advice_{factor}")})
 
 
 @plan_rule(
@@ -136,9 +126,7 @@ def _factor_missing(plan: PlanContext, factor: str, advice: str) -> Verdict | No
     evidence="自立性 不依賴補助 能賺錢 營收",
 )
 def factor_self_reliance(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(
-        plan, "self_reliance", "說明補助結束後靠什麼收入延續（營收模式、自籌款、民間投資、自償率）。"
-    )
+    return _factor_missing(plan, "self_reliance")
 
 
 @plan_rule(
@@ -148,9 +136,7 @@ def factor_self_reliance(plan: PlanContext) -> Verdict | None:
     evidence="官民協働 民間 投資 合作 企業",
 )
 def factor_public_private(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(
-        plan, "public_private", "寫明合作的民間夥伴（企業、金融機構、社團）與其出資或分工。"
-    )
+    return _factor_missing(plan, "public_private")
 
 
 @plan_rule(
@@ -160,7 +146,7 @@ def factor_public_private(plan: PlanContext) -> Verdict | None:
     evidence="地域間連携 跨地區合作 鄰近 自治體",
 )
 def factor_cross_region(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(plan, "cross_region", "考慮與鄰近或同類型的鄉鎮市合作，並寫明夥伴與分工。")
+    return _factor_missing(plan, "cross_region")
 
 
 @plan_rule(
@@ -177,22 +163,21 @@ def factor_cross_policy(plan: PlanContext) -> Verdict | None:
     fields = [name for name, words in lx.POLICY_FIELDS.items() if lx.contains_any(text, words)]
     if len(fields) >= 2 or lx.POLICY_LINK.search(text):
         return None
-    seen = f"描述中只看到一個政策領域（{fields[0]}）" if len(fields) == 1 else "描述中看不到跨政策合作"
-    return Verdict(
-        f"{seen}；「{FACTORS['cross_policy']}」要結合兩個以上的政策領域。",
-        "說明計畫結合了哪些其他政策領域（例如農業＋福祉、觀光＋交通），以及如何共用資源。",
-    )
+    if len(fields) == 1:
+        field = localized(f"field_{fields[0]}")
+        return Verdict("factor_cross_policy_one", {"field": field, "factor": factor_name("cross_policy")})
+    return Verdict("factor_cross_policy_none", {"factor": factor_name("cross_policy")})
 
 
 @plan_rule(
     "factor:lead_body", "info", title=_factor_titles("lead_body"), evidence="推動主體 明確 領導 協議會 公社"
 )
 def factor_lead_body(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(plan, "lead_body", "指定負責推動的組織（協議會、公司、協會、合作社）與關鍵人物。")
+    return _factor_missing(plan, "lead_body")
 
 
 @plan_rule(
     "factor:talent", "info", title=_factor_titles("talent"), evidence="人才 確保 培育 定居 創業 好循環"
 )
 def factor_talent(plan: PlanContext) -> Verdict | None:
-    return _factor_missing(plan, "talent", "說明如何培育或留住推動計畫的人才（培訓、返鄉青年、在地雇用）。")
+    return _factor_missing(plan, "talent")

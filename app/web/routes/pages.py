@@ -92,7 +92,9 @@ def review_page(page: PageDep, example: bool = False) -> HTMLResponse:
 
 
 async def _read(request: Request, page: Page) -> tuple[ReviewForm, CritiqueRequest | None, str | None]:
-    return await read_review_form(await request.form(), page.strings, page.lang)
+    form, plan, error = await read_review_form(await request.form(), page.strings, page.lang)
+    # The findings speak the page's language, whatever the plan file says.
+    return form, plan.model_copy(update={"lang": page.lang}) if plan is not None else None, error
 
 
 @router.post("/review", response_class=HTMLResponse)
