@@ -235,6 +235,14 @@ POLICY_FIELDS: dict[str, tuple[str, ...]] = {
     "childcare": terms("育兒, 托育, 親子, childcare, 子育て"),
 }
 
+# Fields that usually come with a project's own theme rather than a second policy (a craft project is cultural,
+# a start-up project is about jobs): they do not count towards 政策間連携 on their own.
+THEME_FIELDS = frozenset({"culture", "employment", "industry", "digital"})
+# What 「結合…」 must join for it to be another policy: a department or a policy field, not farmers or towns.
+POLICY_OBJECT = re.compile(
+    r"局|處|署|部|課|委員會|政策|教育|長照|照護|長者|共餐|福祉|醫療|交通|觀光|農業|環境|住宅|育兒|學校|營養午餐"
+)
+
 # Signs of each driving factor in a plan's description (先駆性要素).
 FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
     "self_reliance": terms(

@@ -161,7 +161,19 @@ def factor_cross_policy(plan: PlanContext) -> Verdict | None:
         return None
     text = re.sub(r"以[^，。；,.;]{1,12}為主題", "", lx.norm(plan.description))
     fields = [name for name, words in lx.POLICY_FIELDS.items() if lx.contains_any(text, words)]
-    if len(fields) >= 2 or lx.POLICY_LINK.search(text):
+    # Culture, jobs, commerce and going online come with most projects' own theme: they count only when the
+    # plan says it joins them with a policy field proper (結合客家文化與農產加工). Two fields proper (tourism with
+    # welfare), or joining another department's policy, show the factor.
+    proper = [name for name in fields if name not in lx.THEME_FIELDS]
+    link = lx.POLICY_LINK.search(text)
+    joins = [m.group(0) for m in re.finditer(r"結合[^，。；,.;]{0,20}", text)]  # what each 「結合…」 joins
+    named_link = link is not None and not link.group(0).startswith("結合")  # 政策連結, と連動, "links … with"
+    joins_a_policy = named_link or any(lx.POLICY_OBJECT.search(joined) for joined in joins)
+    joins_a_field = any(
+        lx.contains_any(joined, words) for joined in joins for words in lx.POLICY_FIELDS.values()
+    )
+    themed_link = joins_a_field and len(proper) >= 1 and len(fields) >= 2  # 「結合客家文化與農產加工」
+    if len(proper) >= 2 or joins_a_policy or themed_link:
         return None
     if len(fields) == 1:
         field = localized(f"field_{fields[0]}")
