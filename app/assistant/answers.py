@@ -25,7 +25,7 @@ from app.assistant.cleaning import DOC_REF as _DOC_REF
 from app.assistant.cleaning import SEE_REF as _SEE_REF
 from app.assistant.cleaning import STILL_ID as _STILL_ID
 from app.assistant.compose import AnswerComposer, Composed
-from app.assistant.conversation import QueryPlan, plan_query
+from app.assistant.conversation import QueryPlan, own_words, plan_query, refers_back
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
 from app.assistant.intents import Understanding, asks_for_several, understand
 from app.assistant.schemas import AskRequest, AskResponse, Citation
@@ -52,6 +52,8 @@ _ASKED_FOR = {
     "amount": re.compile(r"\d[\d,.]*\s*(?:萬|億|千|元|円|日圓|%|人|件|家|站|個|名)"),
 }
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
+MIN_ASKED_BIGRAMS = 1
+CASE_COVERAGE = 0.4  # share of the question's own bigrams that the named case's text must hold
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
@@ -157,6 +159,33 @@ class AnswerService:
     ) -> list[SearchHit]:
         return self.kb.retriever.search(query, PASSAGES, filters=filters, query_vector=query_vector)
 
+    def case_in_focus(self, request: AskRequest) -> str | None:
+        """The one case a question is about: the case it names, or, when it points back (「那個招商經理」,
+        "the Yuli one"), the case the previous question named."""
+        named = self.case_names.named(request.question)
+        if named:
+            return named[0] if len(named) == 1 else None
+        if not refers_back(request.question):
+            return None
+        for turn in reversed(request.history):  # the latest earlier question that named a case
+            named = self.case_names.named(turn.content) if turn.role == "user" else []
+            if named:
+                return named[0] if len(named) == 1 else None
+        return None
+
+    def case_covers(self, case_id: str, question: str) -> bool:
+        """Whether the case's own text covers what the question asks about it (「門諾醫院投資了多少」 of the
+        Hualien case: 門諾醫院 and 投資 are in it; 「池上便當哪家好吃」: 便當 is not). Judged on the question's own
+        words, so a question about something else is not rescued by naming a case town."""
+        doc = self.composer.corpus.get(case_id)
+        words = own_words(self.case_names.without_names(question))
+        asked = {gram for word in words for gram in (_bigrams(word) if not word.isascii() else {word})}
+        if doc is None or len(asked) < MIN_ASKED_BIGRAMS:
+            return False
+        text = f"{doc.title}{doc.body}".lower()
+        tokens = _bigrams(text)  # the same normalisation as the question's bigrams (經理 and 経理 alike)
+        return sum(gram in tokens or gram in text for gram in asked) / len(asked) >= CASE_COVERAGE
+
     def supported(self, query: str, vector: np.ndarray, hits: list[SearchHit]) -> bool:
         """Whether the corpus supports an answer to `query` (app/assistant/support.py decides)."""
         named = len(self.case_names.named(query))
@@ -248,12 +277,12 @@ class AnswerService:
         """The answer without an LLM: composed for the question's intent where the corpus has structured
         facts for it (app/assistant/compose.py), else the extractive answer."""
         understood = self.understand(request, plan)
-        named_cases = self.case_names.named(request.question)
-        one_case = len(named_cases) == 1 and not asks_for_several(request.question)
+        focus = self.case_in_focus(request)
+        one_case = focus is not None and not asks_for_several(request.question)
         if one_case and understood.intent in ("other", "kpi_advice", "find_cases"):
-            # 「その中で池上の事例を詳しく」, 「益子燒的KPI是怎麼訂的」: that case's own passages
-            own = self.retrieve(plan.query, query_vector, SearchFilters(doc_id=named_cases[0]))
-            return self.extractive(plan.query, own or hits, query_vector)
+            # 「その中で池上の事例を詳しく」, 「益子燒的KPI是怎麼訂的」, 「那個招商經理一個月領多少」: that case's passages
+            own = self.retrieve(plan.query, query_vector, SearchFilters(doc_id=focus))
+            return self.extractive(plan.query, own or hits, query_vector, asks=understood.asks)
         concept_docs = self._concept_docs(understood.concepts)
         if concept_docs:  # a named concept's own guideline first (「青培站的補助上限」)
             own = [
@@ -344,7 +373,11 @@ class AnswerService:
             judged_understood.intent == "concept"
             and (judged_understood.all_factors or judged_understood.levels)
         )
-        if not names_the_domain and not self.supported(plan.judged_on, judged_vector, judged):
+        focus = self.case_in_focus(request)
+        about_a_case = focus is not None and self.case_covers(focus, request.question)
+        if not (names_the_domain or about_a_case) and not self.supported(
+            plan.judged_on, judged_vector, judged
+        ):
             response = AskResponse(
                 question=request.question,
                 answer=glossary().frame(

@@ -65,6 +65,33 @@ def residual(question: str) -> str:
     return _PUNCTUATION.sub("", _QUESTION_WORDS.sub(" ", text))
 
 
+# Pointing at one thing named earlier (「那個招商經理」, 「它的KPI」, "the Yuli one", 「その事例」), not just moving on (「那…」).
+_REFERS = re.compile(
+    r"那個|這個|那位|這位|該|它|他們|她們|其中|那裡|當地|その|それ|そこ|彼ら|この"
+    r"|\b(?:it|its|they|them|their|there|that one|this one|the \w+ one)\b",
+    re.IGNORECASE,
+)
+
+
+# Words that only ask for a kind of answer (when, how much): not what the question is about.
+_ASKING = re.compile(
+    r"什麼時候|何時|多少|幾|哪|怎麼|如何|為什麼|嗎|呢|いつ|いくら|どの|どう|なぜ|ですか|ましたか"
+)
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+
+
+def own_words(question: str) -> list[str]:
+    """The runs of Chinese characters (and Latin words) a question is about, without pointers and asking
+    words: 「那個招商經理一個月領多少？」 → [招商經理一個月領]; 「那它有訂KPI嗎？」 → [有訂, kpi]."""
+    text = _QUESTION_WORDS.sub(" ", _ASKING.sub(" ", _POINTERS.sub(" ", question)))
+    return _CJK_RUN.findall(text) + [w.lower() for w in _LATIN_WORD.findall(text)]
+
+
+def refers_back(question: str) -> bool:
+    return bool(_REFERS.search(question))
+
+
 def points_back(question: str) -> bool:
     return bool(_POINTERS.search(question)) or not residual(question)
 

@@ -46,6 +46,17 @@ class CaseNames:
         unique = {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
         return dict(sorted(unique.items(), key=lambda pair: -len(pair[0])))
 
+    def without_names(self, text: str) -> str:
+        """`text` with every case name taken out: what it asks about the case."""
+        lowered = text.lower()
+        for name in self._names:
+            lowered = (
+                re.sub(rf"(?<![a-z]){re.escape(name)}(?![a-z])", " ", lowered)
+                if name.isascii()
+                else (lowered.replace(name, " "))
+            )
+        return lowered
+
     def named(self, text: str) -> list[str]:
         """Ids of the cases `text` names, in the order of their first mention."""
         lowered = text.lower()

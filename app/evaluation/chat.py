@@ -296,7 +296,9 @@ def run_chat_eval(settings: Settings, kb: KnowledgeBase | None = None) -> ChatEv
         tally = _Tally()
         _answerable(services, _load(blind / f"answerable_{split}.yaml"), tally)
         _off_topic(services, _load(blind / f"offtopic_{split}.yaml"), tally)
-        _dialogues(services, _load(blind / f"dialogues_{split}.yaml"), tally)
+        # dialogues_learn.yaml and dialogues_learn2.yaml both belong to `learn`
+        dialogues = [d for path in sorted(blind.glob(f"dialogues_{split}*.yaml")) for d in _load(path)]
+        _dialogues(services, dialogues, tally)
         _intents(services, _load(blind / f"intents_{split}.yaml"), tally)
         splits.append(tally.report(split))
     return ChatEvalReport(splits=splits)

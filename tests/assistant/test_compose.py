@@ -142,3 +142,14 @@ def test_one_figure_asked_of_a_named_concept_comes_from_its_guideline(ask) -> No
     response = ask("青培站的補助上限是多少？")
     assert "gl-tw-youth-stations" in {c.doc_id for c in response.citations}
     assert re.search(r"300\s*萬元", response.answer.splitlines()[0])  # the figure leads
+
+
+def test_a_follow_up_pointing_at_the_case_named_earlier_is_answered_from_it(ask) -> None:
+    response = ask("那個招商經理一個月領多少？", history=["日南市油津商店街是怎麼找經理人的？"])
+    assert not response.refused
+    assert {c.doc_id for c in response.citations} == {"jp-nichinan-aburatsu"}
+
+
+@pytest.mark.parametrize("question", ["池上便當哪家好吃", "竹山的竹筍產季是幾月"])
+def test_naming_a_case_town_does_not_rescue_a_question_about_something_else(ask, question: str) -> None:
+    assert ask(question).refused
