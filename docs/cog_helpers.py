@@ -496,9 +496,56 @@ def chat_figures() -> str:
     )
 
 
+def kpi_blind_figures() -> str:
+    """Issue 10's blind KPI sets: every code they label (contract and extension), learn and unseen side by side."""
+    r = results()
+    learn, unseen = r.get("kpi_blind_learn"), r.get("kpi_blind_unseen")
+    if not learn or not unseen:
+        return ""
+    by_code = {s["code"]: s for s in unseen["codes"]}
+    rows = [
+        (
+            f"`{s['code']}`",
+            f"{f3(s['precision'])} / {f3(s['recall'])}",
+            s["support"],
+            f"{f3(by_code[s['code']]['precision'])} / {f3(by_code[s['code']]['recall'])}"
+            if s["code"] in by_code
+            else "–",
+            by_code[s["code"]]["support"] if s["code"] in by_code else "–",
+        )
+        for s in learn["codes"]
+    ]
+    summary = [
+        ("plans / KPIs", f"{learn['plans']} / {learn['kpis']}", f"{unseen['plans']} / {unseen['kpis']}"),
+        (
+            "false-flag rate on clean KPIs",
+            f"{f3(learn['false_flag_rate'])} (of {learn['clean_kpis']})",
+            f"{f3(unseen['false_flag_rate'])} (of {unseen['clean_kpis']})",
+        ),
+        ("level accuracy", f3(learn["level_accuracy"]), f3(unseen["level_accuracy"])),
+    ]
+    return (
+        "KPI critique, issue 10's blind sets (`blind/kpi_learn.yaml` may be tuned on, `blind/kpi_unseen.yaml`\n"
+        "never; both label the extension codes too):\n\n"
+        + table(
+            ("code", "learn precision / recall", "support", "unseen precision / recall", "support"),
+            rows,
+            "lrrrr",
+        )
+        + "\n"
+        + table(("", "learn", "unseen"), summary, "lrr")
+    )
+
+
 def latest_figures() -> str:
     """The "Latest figures" section body of eval/README.md."""
-    parts = (staleness_note() + retrieval_figures(), kpi_figures(), answer_figures(), chat_figures())
+    parts = (
+        staleness_note() + retrieval_figures(),
+        kpi_figures(),
+        kpi_blind_figures(),
+        answer_figures(),
+        chat_figures(),
+    )
     return "\n".join(part for part in parts if part)
 
 
