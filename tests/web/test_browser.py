@@ -176,8 +176,11 @@ def test_review_form_shows_findings_with_severity_and_evidence(page) -> None:
     assert page.locator(".finding.sev-error").count() >= 2
     first = page.locator(".finding.sev-error").first
     assert "錯誤" in first.locator(".sev-badge").inner_text()
-    assert first.locator(".evidence").count() >= 1
-    assert first.locator(".evidence a").get_attribute("href").startswith("/guidelines#gl-")
+    # the finding links to its rule's guideline text, quoted once further down
+    anchor = first.locator(".evidence-link a").get_attribute("href")
+    assert anchor is not None and anchor.startswith("#evidence-")
+    quoted = page.locator(f"{anchor} blockquote.evidence")
+    assert quoted.count() >= 1 and quoted.first.locator("a").get_attribute("href").startswith("/documents/gl-")
     assert page.locator(".kpi-card").count() == 3
     with page.expect_download() as download:
         page.get_by_role("button", name="下載 Markdown").click()
