@@ -180,7 +180,9 @@ def test_review_form_shows_findings_with_severity_and_evidence(page) -> None:
     anchor = first.locator(".evidence-link a").get_attribute("href")
     assert anchor is not None and anchor.startswith("#evidence-")
     quoted = page.locator(f"{anchor} blockquote.evidence")
-    assert quoted.count() >= 1 and quoted.first.locator("a").get_attribute("href").startswith("/documents/gl-")
+    assert quoted.count() >= 1 and quoted.first.locator("a").get_attribute("href").startswith(
+        "/documents/gl-"
+    )
     assert page.locator(".kpi-card").count() == 3
     with page.expect_download() as download:
         page.get_by_role("button", name="下載 Markdown").click()
