@@ -44,8 +44,8 @@ WHOLE_AREA = re.compile(
     # A named township's or city's own total: 「鹿野鄉設籍人口」, 「郡上市観光入込客数」, "visitors to Fengbin Township"
     r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|縣|町|村|地區|島)(?:の|之|的)?"
     r"(?:設籍人口|總人口|人口|就業人口|農業總產值|總產值|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
-    r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增)"
-    r"|^(?:市|町|村)の(?:人口|転入者数|観光入込客数)"
+    r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增|觀光入込客數|入込客數|轉入者數|轉出者數)"
+    r"|^(?:市|町|村)の(?:人口|転入者数|観光入込客数|轉入者數|觀光入込客數)"
     r"|\b(?:visitors|tourists|population|residents) (?:to|of|in) [a-z]+ (?:township|town|city|county|village)\b"
 )
 # A KPI labelled as the plan's overall goal (【總目標】, 全体目標, "Overall goal"): level overall by the plan's word.
@@ -164,7 +164,7 @@ MEANS_AS_GOAL = re.compile(
     r"(完成|建置|設置|興建|新建|整修|修繕|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
     r"(處|座|棟|間|個|所|站|案|份|式|套|本|冊|處所)"
     r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app)[^，。；]{0,6}(建置|完成|成立|設立|製作)"
-    r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定"
+    r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定"
     r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"
     r"facility|centre|center|website|app|manual|organi[sz]ation)\b"
 )
@@ -179,14 +179,15 @@ DELIVERABLE = re.compile(
 ACHIEVEMENT_RATE = re.compile(
     r"(實際|实际)[^/／÷]{0,20}[/／÷][^/／÷]{0,20}(計畫|计划|預定|预定|規劃|目標)"
     r"|(執行|达成|達成|完成|辦理|實施|実施|進度|撥付|核銷|支用)率"
-    r"|工作項目完成|計畫執行|事業計画に対する|実施率|execution rate|completion rate|disbursement rate"
+    r"|工作項目完成|計畫執行|事業計画に対する|事業計畫に對する|実施率|實施率|execution rate|completion rate"
+    r"|disbursement rate"
     r"|implementation rate|delivered as planned",
     re.I,
 )
 # Counts of a group whose membership needs a rule (who is a 返鄉青年, what counts as 移居).
 DEFINED_GROUPS = re.compile(
     r"返鄉青年|青年返鄉|返鄉人數|留鄉青年|移居人口|移居者|移居人數|移居戶|移住者|移住者数|関係人口|關係人口|新住民"
-    r"|創業家數|創業數|創業件数|創業者数|新創事業數|創業人數|returning youth|returnees|new residents|"
+    r"|創業家數|創業數|創業件数|創業者数|創業件數|創業者數|移住者數|新創事業數|創業人數|returning youth|returnees|new residents|"
     r"relocat\w* (?:people|residents|households)|migrants|start-ups? (?:created|launched)|businesses created",
     re.I,
 )

@@ -194,6 +194,13 @@ class TestExtensions:
     def test_a_result_rate_is_not_an_achievement_rate(self) -> None:
         assert not fires(kpi_rules.achievement_rate, "試住房舍使用率115年達75%（113年48%）")
 
+    def test_japanese_tables_read_after_normalisation(self) -> None:
+        # the lexicon matches normalised text (転入者数 reads as 轉入者數)
+        assert fires(kpi_rules.indirect, "市の転入者数 R7年度 1,100人（R4年度 1,180人）")
+        assert fires(kpi_rules.indirect, "郡上市観光入込客数 H30 → R7：560万人 → 600万人")
+        assert fires(kpi_rules.undefined_count, "創業件数 R7年度 10件")
+        assert fires(kpi_rules.achievement_rate, "事業計画に対する実施率 100%（R7年度）")
+
     def test_undefined_counts(self) -> None:
         assert fires(kpi_rules.undefined_count, "返鄉青年人數累計30人")
         assert fires(kpi_rules.undefined_count, "関係人口 R8年度 500人")
