@@ -45,7 +45,7 @@ ANSWER_PASSAGES = 4  # the ones sentences are drawn from
 MAX_SENTENCES = 4
 PREFERRED_BONUS = 1.5  # a named concept's own guideline outweighs the 1.5 table-row penalty
 MAX_ANSWER_CHARS = 320
-ASKED_FOR_BONUS = 1.0
+ASKED_FOR_BONUS = 2.0  # the sentence holding the asked-for year or figure leads
 # What a one-fact question wants to see in a sentence: a year, or a figure with its unit.
 _ASKED_FOR = {
     "when": re.compile(r"(?:19|20)\d\d|民國\s*\d+|\d+\s*年|令和|平成"),
@@ -53,6 +53,8 @@ _ASKED_FOR = {
 }
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
 MIN_ASKED_BIGRAMS = 1
+# Asking for one case's KPIs, not how to set KPIs: 「它的KPI呢」, 「益子燒的KPI有哪些」, "What were its KPIs?"
+_KPI_OF_A_CASE = re.compile(r"kpi|ＫＰＩ|績效指標|成果指標|指標は|評価指標", re.I)
 CASE_COVERAGE = 0.4  # share of the question's own bigrams that the named case's text must hold
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
@@ -279,6 +281,10 @@ class AnswerService:
         understood = self.understand(request, plan)
         focus = self.case_in_focus(request)
         one_case = focus is not None and not asks_for_several(request.question)
+        if one_case and focus is not None and _KPI_OF_A_CASE.search(request.question):
+            kpis = self.composer.case_kpis(focus, understood.lang)  # 「它的KPI呢？」, "What were its KPIs?"
+            if kpis is not None and kpis.citations:
+                return Draft(kpis.text, kpis.citations)
         if one_case and understood.intent in ("other", "kpi_advice", "find_cases"):
             # 「その中で池上の事例を詳しく」, 「益子燒的KPI是怎麼訂的」, 「那個招商經理一個月領多少」: that case's passages
             own = self.retrieve(plan.query, query_vector, SearchFilters(doc_id=focus))

@@ -161,6 +161,36 @@ class AnswerComposer:
             line += f" {label}{colon}{self._marked(kpi or fact or '', lang)}"
         return line
 
+    def case_kpis(self, case_id: str, lang: AnswerLang) -> Composed | None:
+        """「它的KPI呢？」 about one case: its published KPIs with their levels and targets, or, when it published
+        none, the figures its sources report."""
+        case = self.corpus.get(case_id)
+        if case is None or case.kind != "case":
+            return None
+        out = Composed()
+        colon = self.terms.frame(lang, "colon")
+        levels = self.terms.names("levels", lang)
+        if case.kpis:
+            out.lines.append(self.terms.frame(lang, "case_kpis_lead", title=self._quoted(case.title, lang)))
+            for k in case.kpis:
+                target = _with_unit(k.target, k.unit)
+                base = f"{_with_unit(k.baseline, k.unit)} → " if _with_unit(k.baseline, k.unit) else ""
+                year = self.terms.frame(lang, "aside", text=k.year) if k.year else ""
+                value = f"{colon}{self._marked(base + target, lang)}{year}" if target else ""
+                level = self.terms.frame(lang, "aside", text=levels[k.level])
+                mark = out.cite(self._chunk(case.id, k.name[:8]))
+                out.lines.append(f"- **{k.name}**{level}{value}{mark}")
+            return out
+        if not case.facts:
+            return None
+        out.lines.append(self.terms.frame(lang, "case_no_kpis_lead", title=self._quoted(case.title, lang)))
+        for f in case.facts[:6]:
+            year = f" ({f.year})" if f.year and str(f.year) not in str(f.value) else ""
+            mark = out.cite(self._chunk(case.id, f.what[:8]))
+            value = f"{_format_value(f.value)}{f.unit or ''}{year}"
+            out.lines.append(f"- {self._marked(f.what, lang)}{colon}{value}{mark}")
+        return out
+
     # --- KPI advice --------------------------------------------------------------------------------------------
     def kpi_advice(self, understood: Understanding, query: str, query_vector: np.ndarray) -> Composed | None:
         lang = understood.lang
@@ -393,6 +423,16 @@ class AnswerComposer:
 def _bigrams(text: str) -> set[str]:
     folded = text.lower()
     return {folded[i : i + 2] for i in range(len(folded) - 1) if not folded[i : i + 2].isspace()}
+
+
+def _with_unit(value: Any, unit: str | None) -> str:
+    """A KPI value as the case file gives it: a number with its unit, or a phrase that already carries one
+    (「32億日圓」, 「成長10%」)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, (int, float)):
+        return f"{_format_value(value)}{unit or ''}"
+    return str(value)
 
 
 def _short_place(place: str) -> str:

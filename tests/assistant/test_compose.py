@@ -153,3 +153,12 @@ def test_a_follow_up_pointing_at_the_case_named_earlier_is_answered_from_it(ask)
 @pytest.mark.parametrize("question", ["池上便當哪家好吃", "竹山的竹筍產季是幾月"])
 def test_naming_a_case_town_does_not_rescue_a_question_about_something_else(ask, question: str) -> None:
     assert ask(question).refused
+
+
+def test_a_case_s_kpis_are_listed_from_its_file_or_its_reported_figures(ask) -> None:
+    published = ask("What were Kamiyama's KPIs?")
+    assert published.answer.startswith("The KPIs") and "Project outcome" in published.answer
+    assert {c.doc_id for c in published.citations} == {"jp-kamiyama-satellite-office"}
+    none = ask("它的KPI呢？", history=["其中池上的詳細一點"])
+    assert "沒有公開 KPI" in none.answer.splitlines()[0]
+    assert {c.doc_id for c in none.citations} == {"tw-chishang-autumn-festival"}
