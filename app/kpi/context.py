@@ -34,11 +34,17 @@ def classify_level(text: str, unit: str | None = None) -> LevelJudgement:
         bare = lx.contains_any(t, lx.BARE_OVERALL)
         if bare:
             return LevelJudgement("overall", localized("reason_area_total", term=bare))
-    outcome = lx.rightmost(t, lx.OUTCOME)
-    activity = lx.rightmost(t, lx.ACTIVITY)
     subjective = lx.contains_any(t, lx.SUBJECTIVE)
-    if outcome and (not activity or outcome[0] >= activity[0]):
+    if _mostly_latin(t):  # English puts the head noun first: "room-nights booked by walk participants"
+        outcome, activity = lx.leftmost(t, lx.OUTCOME), lx.leftmost(t, lx.ACTIVITY)
+        outcome_first = bool(outcome) and (not activity or outcome[0] <= activity[0])  # type: ignore[index]
+    else:  # Chinese and Japanese put it last: 空店媒合說明會場次 counts sessions
+        outcome, activity = lx.rightmost(t, lx.OUTCOME), lx.rightmost(t, lx.ACTIVITY)
+        outcome_first = bool(outcome) and (not activity or outcome[0] >= activity[0])  # type: ignore[index]
+    if outcome and outcome_first:
         return LevelJudgement("outcome", localized("reason_result", term=outcome[1]))
+    if subjective:  # 「對輔導課程的滿意度」 claims an effect of the course, it does not count courses
+        return LevelJudgement("outcome", localized("reason_effect", term=subjective))
     if activity:
         return LevelJudgement("output", localized("reason_activity", term=activity[1]))
     unit = unit if unit is not None else parse_kpi(text).unit
@@ -47,6 +53,11 @@ def classify_level(text: str, unit: str | None = None) -> LevelJudgement:
     if subjective:
         return LevelJudgement("outcome", localized("reason_effect", term=subjective))
     return LevelJudgement("outcome", localized("reason_default"))
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isascii() for ch in letters) > len(letters) / 2
 
 
 @dataclass

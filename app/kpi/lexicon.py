@@ -121,7 +121,8 @@ OUTCOME = terms(
     "僱用, 雇用, 就業者, 新就業, 創業數, 創業者, 開業, 新創, 移居人數, 移居者, 定居人數, 設籍, 返鄉, "
     "留鄉, 就職者, 空店, 空屋活用, 空屋, 空き, 入場, 來店, 來館, 利用者, 使用者, 住宿人數, 住宿人次, "
     "宿泊者, 回流, 減少率, 放棄地, 採用件數, 成交, 簽約, 售出, 販售量, 販賣額, 売上, 販売額, 雇用者, "
-    "移住者, 就農, 執業, 營業登記, 註冊營業, room-nights, booked, stays, "
+    "移住者, 就農, 執業, 營業登記, 註冊營業, 付費參加人次, 付費參加人數, 付費人次, 付費人數, 購票人次, 售票人次, "
+    "room-nights, booked, stays, paying, "
     "sales, revenue, income, jobs, hires, employed, settled, moved in, relocated, "
     "admissions, spend, spending, orders, exports, vacant"
 )
@@ -319,6 +320,16 @@ def rightmost(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:
         at = text.rfind(term)
         if at >= 0 and (best is None or at + len(term) > best[0]):
             best = (at + len(term), term)
+    return best
+
+
+def leftmost(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:
+    """(start position, term) of the occurrence that starts first: English noun phrases are head-initial."""
+    best: tuple[int, str] | None = None
+    for term in words:
+        at = text.find(term)
+        if at >= 0 and (best is None or at < best[0]):
+            best = (at, term)
     return best
 
 

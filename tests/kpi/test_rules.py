@@ -221,6 +221,11 @@ class TestPlanRules:
         assert plan_fires(plan_rules.no_outcome, "辦理說明會20場", "全鎮觀光人數")
         assert not plan_fires(plan_rules.no_outcome, "辦理說明會20場", GOOD)
 
+    def test_an_activity_declared_an_outcome_is_still_an_output_for_the_plan(self) -> None:
+        activity = {"name": "照顧服務員培訓課程辦理場次", "level": "outcome"}
+        assert not plan_fires(plan_rules.no_output, GOOD, activity)
+        assert plan_fires(plan_rules.no_outcome, activity)
+
     def test_no_output(self) -> None:
         assert plan_fires(plan_rules.no_output, GOOD)
         assert not plan_fires(plan_rules.no_output, GOOD, "辦理說明會20場")
@@ -268,6 +273,9 @@ class TestPlanRules:
         ("經諮詢後實際移居人數", "outcome"),
         ("空店媒合說明會辦理場次", "output"),
         ("專案行銷活動入場者數", "outcome"),
+        ("體驗遊程付費參加人次", "outcome"),  # paying participants are a result, not an activity count
+        ("青年茶農對輔導課程滿意度85%以上", "outcome"),  # a claimed effect of the course, not a course count
+        ("Homestay room-nights booked by walk participants", "outcome"),  # English names its head first
         ("全市觀光人數", "overall"),
         ("定居人口數", "overall"),
         ("新開發商品的銷售額", "outcome"),
