@@ -274,12 +274,17 @@ class AnswerService:
         return understand(request.question, plan.query if plan.follow_up else None)
 
     def composed(
-        self, request: AskRequest, plan: QueryPlan, hits: list[SearchHit], query_vector: np.ndarray
+        self,
+        request: AskRequest,
+        plan: QueryPlan,
+        hits: list[SearchHit],
+        query_vector: np.ndarray,
+        focus: str | None = None,
     ) -> Draft:
         """The answer without an LLM: composed for the question's intent where the corpus has structured
-        facts for it (app/assistant/compose.py), else the extractive answer."""
+        facts for it (app/assistant/compose.py), else the extractive answer. `focus` is the one case the
+        question is about (`case_in_focus`), found once per request."""
         understood = self.understand(request, plan)
-        focus = self.case_in_focus(request)
         one_case = focus is not None and not asks_for_several(request.question)
         if one_case and focus is not None and _KPI_OF_A_CASE.search(request.question):
             kpis = self.composer.case_kpis(focus, understood.lang)  # 「它的KPI呢？」, "What were its KPIs?"
@@ -289,7 +294,7 @@ class AnswerService:
             # 「その中で池上の事例を詳しく」, 「益子燒的KPI是怎麼訂的」, 「那個招商經理一個月領多少」: that case's passages
             own = self.retrieve(plan.query, query_vector, SearchFilters(doc_id=focus))
             return self.extractive(plan.query, own or hits, query_vector, asks=understood.asks)
-        concept_docs = self._concept_docs(understood.concepts)
+        concept_docs = self.composer.terms.concept_docs(understood.concepts)
         if concept_docs:  # a named concept's own guideline first (「青培站的補助上限」)
             own = [
                 hit
@@ -314,12 +319,8 @@ class AnswerService:
             return Draft(result.text, result.citations)
         # A follow-up's own concept (「那3.0呢？」) is preferred over the one carried from the earlier question.
         own_concepts = tuple(self.composer.terms.named("concepts", request.question))
-        preferred = frozenset(self._concept_docs(own_concepts) or concept_docs)
+        preferred = frozenset(self.composer.terms.concept_docs(own_concepts) or concept_docs)
         return self.extractive(plan.query, hits, query_vector, preferred=preferred, asks=understood.asks)
-
-    def _concept_docs(self, concepts: tuple[str, ...]) -> list[str]:
-        terms = self.composer.terms.concepts
-        return [doc for code in concepts if (doc := terms[code].doc)]
 
     # --- LLM ----------------------------------------------------------------------------------------------
     def llm_messages(self, request: AskRequest, hits: list[SearchHit]) -> list[BaseMessage]:
@@ -428,7 +429,7 @@ class AnswerService:
                 yield "notice", notice
                 if streamed:
                     yield "reset", ""  # the client discards the partial LLM text
-        draft = self.composed(request, plan, hits, query_vector)
+        draft = self.composed(request, plan, hits, query_vector, focus)
         for line in draft.text.splitlines(keepends=True) or [draft.text]:  # streamed a line at a time
             yield "token", line
         response = AskResponse(

@@ -23,6 +23,7 @@ from app.i18n.glossary import AnswerLang, Glossary, glossary
 from app.knowledge.chunking import split_sentences
 from app.knowledge.corpus import Corpus
 from app.knowledge.documents import Document
+from app.knowledge.lexical import tokenize
 from app.knowledge.schemas import SearchFilters, SearchHit
 from app.knowledge.service import KnowledgeBase
 from app.knowledge.store import StoredChunk
@@ -339,7 +340,7 @@ class AnswerComposer:
         ]
         named = [  # the concept's guideline at the section retrieved for the question, else its first one
             (doc_id, next((h for d, h in retrieved if d == doc_id), next(iter(_headings(doc)), "")))
-            for doc_id in (self.terms.concepts[c].doc for c in concepts)
+            for doc_id in self.terms.concept_docs(concepts)
             if doc_id and (doc := self.corpus.get(doc_id)) is not None
         ]
         for doc_id, heading in (named + retrieved)[: len(named) + 2]:
@@ -353,11 +354,11 @@ class AnswerComposer:
                 lead = next(iter(_prose_sentences(section, leads=True)), "")
                 items = [s for s in _prose_sentences(section) if len(s) >= 12 and s != lead][:3]
             if len(items) < 2:
-                asked = _bigrams(question)
+                asked = set(tokenize(question))
                 lists = [
                     (h, found) for h in _headings(doc) if len(found := _list_items(_section(doc, h))) >= 2
                 ]
-                lists.sort(key=lambda pair: -len(asked & _bigrams(pair[0])))  # stable: else the first
+                lists.sort(key=lambda pair: -len(asked & set(tokenize(pair[0]))))  # stable: else the first
                 if lists:
                     other, items = lists[0]
                     label = _clean_text(other) if other != heading else ""
@@ -418,11 +419,6 @@ class AnswerComposer:
                 doc_chunks.sort(key=lambda c: int(c.metadata.get("chunk_index", 0)))
             self._by_doc, self._indexed = by_doc, chunks
         return self._by_doc
-
-
-def _bigrams(text: str) -> set[str]:
-    folded = text.lower()
-    return {folded[i : i + 2] for i in range(len(folded) - 1) if not folded[i : i + 2].isspace()}
 
 
 def _with_unit(value: Any, unit: str | None) -> str:

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from functools import cached_property
 
+from app.i18n.glossary import find_word
 from app.knowledge.corpus import Corpus
 
 # Municipalities and villages; prefectures and counties (縣, 府, 道) are shared by too many cases.
@@ -48,25 +49,18 @@ class CaseNames:
 
     def without_names(self, text: str) -> str:
         """`text` with every case name taken out: what it asks about the case."""
-        lowered = text.lower()
+        rest = text.lower()
         for name in self._names:
-            lowered = (
-                re.sub(rf"(?<![a-z]){re.escape(name)}(?![a-z])", " ", lowered)
-                if name.isascii()
-                else (lowered.replace(name, " "))
-            )
-        return lowered
+            while (start := find_word(rest, name)) >= 0:
+                rest = rest[:start] + " " + rest[start + len(name) :]
+        return rest
 
     def named(self, text: str) -> list[str]:
-        """Ids of the cases `text` names, in the order of their first mention."""
+        """Ids of the cases `text` names, in the order of their first mention (a Latin name as a whole word)."""
         lowered = text.lower()
         found: dict[str, int] = {}
         for name, case_id in self._names.items():
-            if name.isascii():
-                match = re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered)
-                start = match.start() if match else -1
-            else:
-                start = lowered.find(name)
+            start = find_word(lowered, name)
             if start >= 0:
                 found[case_id] = min(found.get(case_id, start), start)
         return sorted(found, key=lambda case_id: found[case_id])

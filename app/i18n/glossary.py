@@ -62,6 +62,10 @@ class Glossary(BaseModel):
             table[section] = sorted(pairs, key=lambda pair: -len(pair[0]))
         return table
 
+    def concept_docs(self, codes: tuple[str, ...] | list[str]) -> list[str]:
+        """The guidelines that explain the named concepts, in the order named."""
+        return [doc for code in codes if (doc := self.concepts[code].doc)]
+
     def named(self, section: str, text: str) -> list[str]:
         """Codes of `section` that `text` names, in the order of their first mention; a longer alias wins
         over a shorter one inside it (「觀光行銷」 is the marketing row, not every row with 「觀光」)."""
@@ -69,13 +73,13 @@ class Glossary(BaseModel):
         found: dict[str, int] = {}
         taken: list[tuple[int, int]] = []
         for alias, code in self._longest_alias_first[section]:
-            start = _find_word(lowered, alias)
+            start = find_word(lowered, alias)
             while start >= 0:
                 end = start + len(alias)
                 if not any(s < end and start < e for s, e in taken):
                     taken.append((start, end))
                     found[code] = min(found.get(code, start), start)
-                start = _find_word(lowered, alias, start + 1)
+                start = find_word(lowered, alias, start + 1)
         return sorted(found, key=lambda code: found[code])
 
     def without_terms(self, text: str, sections: tuple[str, ...]) -> str:
@@ -83,7 +87,7 @@ class Glossary(BaseModel):
         rest = _fold(text)
         for section in sections:
             for alias, _code in self._longest_alias_first[section]:
-                while (start := _find_word(rest, alias)) >= 0:
+                while (start := find_word(rest, alias)) >= 0:
                     rest = rest[:start] + " " + rest[start + len(alias) :]
         return rest
 
@@ -93,7 +97,7 @@ def _fold(text: str) -> str:
     return text.lower().replace("-", " ").replace("–", " ")
 
 
-def _find_word(text: str, alias: str, start: int = 0) -> int:
+def find_word(text: str, alias: str, start: int = 0) -> int:
     """Position of `alias` in `text` from `start`; Latin aliases only as whole words (「ppp」 not in 「apppp」)."""
     if not alias.isascii():
         return text.find(alias, start)

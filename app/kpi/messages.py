@@ -21,7 +21,7 @@ def _messages() -> dict[str, dict[str, object]]:
     return yaml.safe_load((files("app.kpi") / "messages.yaml").read_text(encoding="utf-8"))
 
 
-def _in(value: Param, lang: Lang) -> str:
+def in_lang(value: Param, lang: Lang) -> str:
     if isinstance(value, Mapping):
         return str(value.get(lang) or value.get("zh-TW") or "")
     return str(value)
@@ -34,14 +34,10 @@ def template(key: str, lang: Lang, part: str | None = None) -> str:
 
 def text(key: str, lang: Lang, part: str | None = None, **params: Param) -> str:
     """The template `key` (its `part`, e.g. message or suggestion) in `lang`, filled with `params`."""
-    return template(key, lang, part).format(**{name: _in(value, lang) for name, value in params.items()})
+    return template(key, lang, part).format(**{name: in_lang(value, lang) for name, value in params.items()})
 
 
 def localized(key: str, **params: Param) -> dict[str, str]:
     """`key` filled in every language: a value to pass on as a parameter or to show later."""
     languages = _messages()[key].keys()
     return {lang: text(key, lang, **params) for lang in languages}  # type: ignore[arg-type]
-
-
-def in_lang(value: Param, lang: Lang) -> str:
-    return _in(value, lang)
