@@ -6,8 +6,9 @@ Run from the checkout (uses the index in SOSEI_DATA_DIR, `data/` by default):
     .venv/bin/python eval/fit_support.py
 
 On topic (answer): eval/retrieval_dev.yaml and the blind retrieval_learn, answerable_learn,
-answerable_train, answerable_train2.
-Off topic (decline): eval/offtopic.yaml and the blind offtopic_learn, offtopic_train, offtopic_train2.
+answerable_train, answerable_train2, answerable_train3.
+Off topic (decline): eval/offtopic.yaml and the blind offtopic_learn, offtopic_train, offtopic_train2,
+offtopic_train3. Questions are judged as the assistant judges them: without the words that open a turn.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from app.assistant.answers import PASSAGES
+from app.assistant.conversation import without_openers
 from app.assistant.intents import off_task
 from app.assistant.support import DECLINED_TASKS, MODEL_FILE, SupportModel, signals
 from app.config import get_settings
@@ -33,12 +35,14 @@ ON_TOPIC = (
     "blind/answerable_learn.yaml",
     "blind/answerable_train.yaml",
     "blind/answerable_train2.yaml",
+    "blind/answerable_train3.yaml",
 )
 OFF_TOPIC = (
     "offtopic.yaml",
     "blind/offtopic_learn.yaml",
     "blind/offtopic_train.yaml",
     "blind/offtopic_train2.yaml",
+    "blind/offtopic_train3.yaml",
 )
 EMBEDDING_SCALE = 20.0  # chosen by 5-fold cross-validation on the learn and train splits (with C, threshold)
 C = 10.0
@@ -46,7 +50,8 @@ THRESHOLD = 0.5
 
 
 def questions(eval_dir: Path, name: str) -> list[str]:
-    return [item["question"] for item in yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))]
+    items = yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))
+    return [without_openers(item["question"]) for item in items]
 
 
 def main() -> None:

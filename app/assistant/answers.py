@@ -25,7 +25,14 @@ from app.assistant.cleaning import DOC_REF as _DOC_REF
 from app.assistant.cleaning import SEE_REF as _SEE_REF
 from app.assistant.cleaning import STILL_ID as _STILL_ID
 from app.assistant.compose import AnswerComposer, Composed
-from app.assistant.conversation import QueryPlan, own_words, plan_query, refers_back
+from app.assistant.conversation import (
+    QueryPlan,
+    last_exchange,
+    own_words,
+    plan_query,
+    points_back,
+    refers_back,
+)
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
 from app.assistant.intents import Understanding, asks_for_several, understand
 from app.assistant.schemas import AskRequest, AskResponse, Citation
@@ -55,6 +62,16 @@ SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
 MIN_ASKED_BIGRAMS = 1
 # Asking for one case's KPIs, not how to set KPIs: 「它的KPI呢」, 「益子燒的KPI有哪些」, "What were its KPIs?"
 _KPI_OF_A_CASE = re.compile(r"kpi|ＫＰＩ|績效指標|成果指標|指標は|評価指標", re.I)
+# A follow-up asking past the cases shown (「其他的呢」, "which others"), not about one of them.
+_OTHER_CASES = re.compile(
+    r"其他|類似|相似|哪些|還有|幾個|兩個|兩案|兩者|這些|那些|ほかに|他に|似た|別の|両方"
+    r"|\b(?:similar|other|others|another|which|list|any|both|these|those)\b",
+    re.I,
+)
+# A question about the whole country or programme, not the case in focus (「那全日本的KPI達成率」).
+_BEYOND_A_CASE = re.compile(
+    r"全日本|全國|全国|全台|全臺|一般來說|平均|\b(?:nationwide|national|overall|in general)\b", re.I
+)
 CASE_COVERAGE = 0.4  # share of the question's own bigrams that the named case's text must hold
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
@@ -162,28 +179,61 @@ class AnswerService:
         return self.kb.retriever.search(query, PASSAGES, filters=filters, query_vector=query_vector)
 
     def case_in_focus(self, request: AskRequest) -> str | None:
-        """The one case a question is about: the case it names, or, when it points back (「那個招商經理」,
-        "the Yuli one"), the case the previous question named."""
-        named = self.case_names.named(request.question)
+        """The one case a question is about:
+        - the case it names (「池上的KPI」);
+        - one of the cases the previous exchange showed, singled out by a word of its own (「宜蘭那個經費多少」,
+          「忍者那個案子」, "the Yuli one");
+        - when it points back (「它拿到多少補助」, "who runs it") or asks a bare fact the case's text covers
+          (「誰在主導？」), the case the previous answer was about, else the case the latest question named."""
+        question = request.question
+        named = self.case_names.named(question)
         if named:
             return named[0] if len(named) == 1 else None
-        if not refers_back(request.question):
+        if not request.history or _OTHER_CASES.search(question) or _BEYOND_A_CASE.search(question):
             return None
-        for turn in reversed(request.history):  # the latest earlier question that named a case
-            named = self.case_names.named(turn.content) if turn.role == "user" else []
-            if named:
-                return named[0] if len(named) == 1 else None
+        if understand(question).intent == "find_cases":  # 「台灣地方創業的案例呢？」 asks for cases anew
+            return None
+        answer, asked = last_exchange(request)
+        cited = [doc_id for doc_id in (answer.cited if answer else []) if doc_id in self.case_names.cases]
+        shown = self.case_names.mentioned(answer.content) if answer else []
+        candidates = list(dict.fromkeys(self.case_names.named(asked) + shown + cited))
+        pointing = refers_back(question) or points_back(question)
+        context = self.case_names.shown_lines(answer.content) if answer and pointing else {}
+        picked = self.case_names.pick(question, candidates, places=pointing, context=context)
+        if (
+            picked is None and pointing
+        ):  # a case the answer did not show, by a word of its title (「那個木都」)
+            picked = self.case_names.pick(question, sorted(self.case_names.cases), places=False)
+        if picked is not None:
+            return picked
+        answered_about = cited[0] if len(set(cited)) == 1 and len(shown) <= 1 else None
+        if refers_back(question):
+            if answered_about:
+                return answered_about
+            for turn in reversed(request.history):  # the latest earlier question that named a case
+                named = self.case_names.named(turn.content) if turn.role == "user" else []
+                if named:
+                    return named[0] if len(named) == 1 else None
+            return None
+        bare = understand(question)
+        if answered_about and bare.intent == "other" and not bare.concepts:
+            return answered_about if self.case_covers(answered_about, question) else None
         return None
 
     def case_covers(self, case_id: str, question: str) -> bool:
         """Whether the case's own text covers what the question asks about it (「門諾醫院投資了多少」 of the
         Hualien case: 門諾醫院 and 投資 are in it; 「池上便當哪家好吃」: 便當 is not). Judged on the question's own
-        words, so a question about something else is not rescued by naming a case town."""
+        words less the words that name the case (its title, place and id words), so a question about something
+        else is not rescued by naming a case town; a question that asks nothing but about the case itself
+        (「忍者那個案子花了多少錢」, 「宜蘭那個呢」) is covered."""
         doc = self.composer.corpus.get(case_id)
-        words = own_words(self.case_names.without_names(question))
-        asked = {gram for word in words for gram in (_bigrams(word) if not word.isascii() else {word})}
-        if doc is None or len(asked) < MIN_ASKED_BIGRAMS:
+        if doc is None:
             return False
+        words = own_words(self.case_names.without_names(glossary().without_case_facets(question)))
+        asked = {gram for word in words for gram in (_bigrams(word) if not word.isascii() else {word})}
+        asked -= {gram for word in self.case_names.place_words(case_id) for gram in _bigrams(word) or {word}}
+        if len(asked) < MIN_ASKED_BIGRAMS:
+            return True
         text = f"{doc.title}{doc.body}".lower()
         tokens = _bigrams(text)  # the same normalisation as the question's bigrams (經理 and 経理 alike)
         return sum(gram in tokens or gram in text for gram in asked) / len(asked) >= CASE_COVERAGE

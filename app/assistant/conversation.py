@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.assistant.schemas import AskRequest
+from app.assistant.schemas import AskRequest, Turn
+from app.i18n.glossary import glossary
 from app.knowledge.schemas import SearchFilters
 
 _POINTERS = re.compile(
-    r"那麼|那些|那個|那(?=[^\s霸須])|這些|這個|這類|這[兩二三四五幾]個|兩者|兩個都|它們|它|他們|其中|上述|前面|該案|此案|類似|相似|同樣|還有|另外"
+    r"那麼|那些|那個|那(?=[^\s霸須])|這些|這個|這類|這[兩二三四五幾]個|兩者|兩個都|它們|它|他們|其中|上述|前面|該案|此案|類似|相似|同樣|還有|另外|反過來|相反"
     r"|呢\s*[？?]?\s*$"
     r"|それ|その|これら|この|両方|ほかに|他に|似たよう|同じよう|同様"
     r"|\bwhat about\b|\bhow about\b|\bthose\b|\bthese\b|\bit\b|\bits\b|\bthey\b|\bthem\b|\bsimilar\b"
@@ -31,7 +32,7 @@ _COUNTRIES = {
 }
 # Words that ask without naming a topic: what is left after removing them and the pointers is the topic.
 _QUESTION_WORDS = re.compile(
-    r"有沒有|有哪些|有什麼|是什麼|什麼|怎麼|如何|哪些|哪裡|案例|例子|事例|ケース|有嗎|嗎|呢|的|是|也|有|在|嘛|啊|吧|呀"
+    r"有沒有|有哪些|有什麼|是什麼|什麼|怎麼|如何|哪些|哪裡|案例|例子|事例|例|ケース|有嗎|嗎|呢|的|是|也|有|在|嘛|啊|吧|呀"
     r"|ありますか|ありません|ですか|ますか|教えて(?:ください)?|について|でしょうか|どう|は|の|も|に|で|を|が|か"
     r"|\b(?:are|is|there|any|case|cases|example|examples|do|does|you|have|in|the|a|an|of|for|and|about|what|how|"
     r"which|please|tell|me|show)\b",
@@ -43,7 +44,14 @@ _PUNCTUATION = re.compile(r"[\s、，,。.？?！!：:；;「」『』（）()�
 _OWN_TOPIC_CHARS = 2
 MAX_CARRIED = 2  # earlier questions a follow-up carries: its anchor, and the follow-up before it
 _ASKS_FOR_CASES = re.compile(
-    r"案例|例子|事例|ケース|類似|相似|似たよう|\bcases?\b|\bexamples?\b|\bsimilar\b", re.I
+    r"案例|例子|事例|例|ケース|類似|相似|似たよう|\bcases?\b|\bexamples?\b|\bsimilar\b", re.I
+)
+# Words that open a turn without asking anything: 「另外問一下，」, 「好，換個問題：」, 「ちなみに」, "By the way,".
+_OPENERS = re.compile(
+    r"^(?:(?:好|嗯|喔|哦|ok|okay|thanks|謝謝)[，,。！!\s]*)?"
+    r"(?:另外(?:想)?問(?:一下)?|換個問題|換個話題|順便問(?:一下)?|再問(?:一下)?|想再問|我想問|想問(?:一下)?|請問(?:一下)?"
+    r"|ちなみに|ところで|別の質問ですが|by the way|another question|one more question|also)?[，,：:、。\s]*",
+    re.I,
 )
 
 
@@ -57,6 +65,28 @@ class QueryPlan:
     follow_up: bool = False
 
 
+# English words that carry no topic (「How should they fix it?」 has one topic word: fix).
+_EN_AUXILIARIES = frozenset(
+    "should would could can will may might they we our us i my did was were be been has had get got so then "
+    "now really actually just also".split()
+)
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+LATIN_WORD_SIZE = 2  # one English topic word weighs as much as two Chinese characters
+
+
+def topic_size(question: str) -> int:
+    """How much topic a question has of its own: Chinese/Japanese characters of its residual, plus two for
+    each English word that is not an auxiliary."""
+    rest = residual(question)
+    text = _POINTERS.sub(" ", question)
+    for pattern in _COUNTRIES.values():
+        text = pattern.sub(" ", text)
+    words = [
+        w for w in _LATIN_RUN.findall(_QUESTION_WORDS.sub(" ", text)) if w.lower() not in _EN_AUXILIARIES
+    ]
+    return len(_LATIN_RUN.sub("", rest)) + LATIN_WORD_SIZE * len(words)
+
+
 def residual(question: str) -> str:
     """The question's own topic: without pointers, country names, question words and punctuation."""
     text = _POINTERS.sub(" ", question)
@@ -67,17 +97,18 @@ def residual(question: str) -> str:
 
 # Pointing at one thing named earlier (「那個招商經理」, 「它的KPI」, "the Yuli one", 「その事例」), not just moving on (「那…」).
 _REFERS = re.compile(
-    r"那個|這個|那位|這位|該|它|他們|她們|其中|那裡|當地|その|それ|そこ|彼ら|この"
-    r"|\b(?:it|its|they|them|their|there|that one|this one|the \w+ one)\b",
+    r"那個|這個|那位|這位|該|它|他們|她們|他|她|其中|那裡|當地|その|それ|そこ|彼ら|この"
+    r"|のほう|の方|のやつ|\b(?:it|its|they|them|their|there|that one|this one|the (?:[\w-]+\s){1,4}?one)\b",
     re.IGNORECASE,
 )
 
 
 # Words that only ask for a kind of answer (when, how much): not what the question is about.
 _ASKING = re.compile(
-    r"什麼時候|何時|多少|幾|哪|怎麼|如何|為什麼|嗎|呢|いつ|いくら|どの|どう|なぜ|ですか|ましたか"
+    r"什麼時候|何時|多少錢|多少|幾|哪|怎麼|如何|為什麼|嗎|呢|いつ|いくら|どの|どう|なぜ|ですか|ましたか"
+    r"|案子|花了|花費|是誰|誰|請問|一下|詳細|介紹|說明|更多|目前|現在"
 )
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}|[\u30a1-\u30fa\u30fc]{2,}")
 _LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 
 
@@ -101,11 +132,46 @@ def country_of(question: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _declined(turn: Turn | None) -> bool:
+    refusals = {glossary().frame(lang, "refusal") for lang in glossary().frames}
+    return turn is not None and turn.role == "assistant" and turn.content.strip() in refusals
+
+
+def answered_questions(request: AskRequest) -> list[str]:
+    """The earlier user questions, less those the assistant declined: a declined question (「從機場開車要多久」)
+    is no topic to carry into 「那台灣有類似的嗎」."""
+    turns = request.history
+    return [
+        turn.content
+        for position, turn in enumerate(turns)
+        if turn.role == "user" and not _declined(turns[position + 1] if position + 1 < len(turns) else None)
+    ]
+
+
+def last_exchange(request: AskRequest) -> tuple[Turn | None, str]:
+    """The latest answer that was not a refusal, and the question it answered: what a follow-up points into."""
+    turns = request.history
+    for position in range(len(turns) - 1, -1, -1):
+        turn = turns[position]
+        if turn.role == "assistant" and not _declined(turn):
+            asked = next((t.content for t in reversed(turns[:position]) if t.role == "user"), "")
+            return turn, asked
+    return None, ""
+
+
+def without_openers(question: str) -> str:
+    """The question without the words that only open a turn (「另外問一下，」, 「換個問題：」, "By the way,")."""
+    return _OPENERS.sub("", question).strip() or question
+
+
 def plan_query(request: AskRequest) -> QueryPlan:
     """The query for `request.question` given the conversation so far (user turns only)."""
-    question = request.question
-    earlier = [turn.content for turn in request.history if turn.role == "user"]
-    if not earlier or not points_back(question):
+    question = without_openers(request.question)
+    earlier = answered_questions(request)
+    asks_more = topic_size(question) <= _OWN_TOPIC_CHARS and bool(_ASKS_FOR_CASES.search(question))
+    if not earlier or not (
+        points_back(question) or asks_more
+    ):  # 「悪い例はありますか？」 asks more of the same
         return QueryPlan(query=question, judged_on=question)
     # The anchor is the latest earlier question with a topic of its own (「台灣呢？」 has none). When that one was
     # itself a follow-up (「那3.0呢？」), the question it followed comes too: 「這兩個計畫的經費」 needs both.
@@ -125,7 +191,7 @@ def plan_query(request: AskRequest) -> QueryPlan:
         filters = SearchFilters.model_validate({"country": country, "kind": kind})
     return QueryPlan(
         query=query,
-        judged_on=question if len(residual(question)) > _OWN_TOPIC_CHARS else query,
+        judged_on=question if topic_size(question) > _OWN_TOPIC_CHARS else query,
         filters=filters,
         follow_up=True,
     )

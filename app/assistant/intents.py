@@ -215,7 +215,7 @@ _KPI_EXAMPLES = re.compile(
 # Several things asked for (「有沒有像池上那樣的案例」), not one named thing (「池上的事例を詳しく」).
 _SEVERAL = re.compile(
     r"哪些|有沒有|類似|相似|像|其他|還有|幾個|列出|ほかに|他に|似た|ような|どんな"
-    r"|\b(?:similar|like|other|others|more|any|which|list)\b",
+    r"|\b(?:similar|like|other|others|any|which|list)\b|\bmore (?:cases|examples|projects)\b",
     re.I,
 )
 

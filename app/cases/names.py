@@ -4,6 +4,10 @@ Names come from the corpus itself, so a new case is recognised without a list to
 - the municipalities in a case's `place` (「臺東縣池上鄉」 → 池上鄉, 池上), villages in brackets included;
 - the place word that opens its id (`jp-kamiyama-satellite-office` → kamiyama), for English questions.
 A name shared by two cases names neither.
+
+Within a conversation, a follow-up can also single out one of the cases just shown (「宜蘭那個經費多少？」,
+「忍者那個案子」, "the Yuli one"): `mentioned` finds the cases an answer showed by their titles, and `pick` the one
+among them that a word of the question belongs to alone, whether that word is a place, a title word or an id word.
 """
 
 from __future__ import annotations
@@ -27,11 +31,23 @@ _NOT_PLACES = frozenset(
 # Words around place names in a `place` field: 「見學者為花蓮縣各鄉鎮公所」, 「含左鎮、玉井、山上等區」.
 _NOT_IN_NAMES = re.compile(r"[的及為含等與和各]|地區|社區|諸島")
 _SHORTEST_NAME = 2
+RARE_IN = 3  # documents: a title word used by no more than this many names one case over the whole corpus
+# Words every case title might hold: they single out no case (「那個案子」, 「這個計畫」).
+_GENERIC = frozenset(
+    "計畫 計劃 案子 案例 事業 地方 創生 推動 這個 那個 專案 項目 プロ 事例 取組 取り 事業 "
+    "the one case project plan programme program town city village about more tell".split()
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+")
+_LATIN = re.compile(r"[a-z][a-z0-9]{2,}")
 
 
 class CaseNames:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+
+    @cached_property
+    def cases(self) -> frozenset[str]:
+        return frozenset(self.corpus.of_kind("case"))
 
     @cached_property
     def _names(self) -> dict[str, str]:
@@ -46,6 +62,88 @@ class CaseNames:
                 owners[word].add(case.id)
         unique = {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
         return dict(sorted(unique.items(), key=lambda pair: -len(pair[0])))
+
+    def mentioned(self, text: str) -> list[str]:
+        """Ids of the cases whose full title `text` shows (an earlier answer's list), in order of appearance."""
+        found = {
+            case.id: text.find(case.title)
+            for case in self.corpus.of_kind("case").values()
+            if case.title and case.title in text
+        }
+        return sorted(found, key=lambda case_id: found[case_id])
+
+    def shown_lines(self, text: str) -> dict[str, str]:
+        """Case id → the line of `text` (an earlier answer) that shows the case's title: what the answer said
+        of it (「…成龍村農地開始積水成濕地」 lets 「濕地那個」 point at it)."""
+        lines = text.splitlines()
+        return {
+            case_id: next(line for line in lines if self.corpus.documents[case_id].title in line)
+            for case_id in self.mentioned(text)
+            if any(self.corpus.documents[case_id].title in line for line in lines)
+        }
+
+    def pick(
+        self,
+        question: str,
+        among: list[str],
+        *,
+        places: bool = True,
+        context: dict[str, str] | None = None,
+    ) -> str | None:
+        """The one case of `among` that the question singles out with a word only that case's title, place or
+        id holds (「宜蘭那個」 among a list with one Yilan case), or what `context` (the earlier answer's line for
+        it) said; None when no word, or several cases, fit. With `places` False only title words count
+        (「門諾醫院投資了多少」, not 「花蓮縣長是誰」)."""
+        label = self.labels if places else self.title_words
+        context = context or {}
+        if len(among) > len(self.cases) // 2:  # over the whole corpus, only a rare word singles a case out
+            asked = {
+                word for word in self._words(question) if self._document_frequency.get(word, 0) <= RARE_IN
+            }
+            question = " ".join(asked)
+        if len(among) < 2:
+            return among[0] if among and self._words(question) & label(among[0]) else None
+        labels = {case_id: label(case_id) | self._words(context.get(case_id, "")) for case_id in among}
+        asked = self._words(question)
+        scores = {
+            case_id: sum(1 for word in asked & label if sum(word in other for other in labels.values()) == 1)
+            for case_id, label in labels.items()
+        }
+        best = max(scores.values())
+        winners = [case_id for case_id, score in scores.items() if score == best]
+        return winners[0] if best > 0 and len(winners) == 1 else None
+
+    def labels(self, case_id: str) -> set[str]:
+        """The words that name a case: bigrams and Latin words of its title, place and id."""
+        case = self.corpus.get(case_id)
+        if case is None:
+            return set()
+        return self._words(f"{case.title} {case.place or ''} {case.id.replace('-', ' ')}")
+
+    @cached_property
+    def _document_frequency(self) -> dict[str, int]:
+        """Word → how many documents of the corpus use it (title and body)."""
+        counts: defaultdict[str, int] = defaultdict(int)
+        for doc in self.corpus.documents.values():
+            for word in self._words(f"{doc.title} {doc.body}"):
+                counts[word] += 1
+        return dict(counts)
+
+    def place_words(self, case_id: str) -> set[str]:
+        """The words that name where a case is: bigrams and Latin words of its place and id."""
+        case = self.corpus.get(case_id)
+        return self._words(f"{case.place or ''} {case.id.replace('-', ' ')}") if case else set()
+
+    def title_words(self, case_id: str) -> set[str]:
+        case = self.corpus.get(case_id)
+        return self._words(case.title) - self.place_words(case_id) if case else set()
+
+    @staticmethod
+    def _words(text: str) -> set[str]:
+        """CJK bigrams and Latin words of `text`, without the generic ones."""
+        lowered = text.lower()
+        grams = {run[i : i + 2] for run in _CJK.findall(lowered) for i in range(len(run) - 1)}
+        return (grams | set(_LATIN.findall(lowered))) - _GENERIC
 
     def without_names(self, text: str) -> str:
         """`text` with every case name taken out: what it asks about the case."""

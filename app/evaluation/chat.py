@@ -244,7 +244,11 @@ def _dialogues(services: Services, items: list[dict[str, Any]], report: _Tally) 
                 )
             history += [
                 Turn(role="user", content=turn["user"]),
-                Turn(role="assistant", content=response.answer[:8000]),
+                Turn(
+                    role="assistant",
+                    content=response.answer[:8000],
+                    cited=list(dict.fromkeys(c.doc_id for c in response.citations))[:20],
+                ),
             ]
         report.dialogues_all_turns.add(every)
 

@@ -44,6 +44,7 @@ class Glossary(BaseModel):
     project_kinds: dict[str, Term]
     principles: dict[str, Term]
     concepts: dict[str, Term]
+    case_facets: tuple[str, ...]
     frames: dict[AnswerLang, dict[str, str]]
 
     def names(self, section: str, lang: AnswerLang) -> dict[str, str]:
@@ -89,6 +90,14 @@ class Glossary(BaseModel):
             for alias, _code in self._longest_alias_first[section]:
                 while (start := find_word(rest, alias)) >= 0:
                     rest = rest[:start] + " " + rest[start + len(alias) :]
+        return rest
+
+    def without_case_facets(self, text: str) -> str:
+        """`text` (folded) without the words that ask about a case (who leads it, its funding, its results)."""
+        rest = _fold(text)
+        for word in sorted(self.case_facets, key=len, reverse=True):
+            while (start := find_word(rest, _fold(word))) >= 0:
+                rest = rest[:start] + " " + rest[start + len(word) :]
         return rest
 
 

@@ -162,3 +162,51 @@ def test_a_case_s_kpis_are_listed_from_its_file_or_its_reported_figures(ask) -> 
     none = ask("它的KPI呢？", history=["其中池上的詳細一點"])
     assert "沒有公開 KPI" in none.answer.splitlines()[0]
     assert {c.doc_id for c in none.citations} == {"tw-chishang-autumn-festival"}
+
+
+def _exchange(real_services, *questions: str) -> list[Turn]:
+    """A real conversation: each question asked with the turns before it, its answer and citations kept."""
+    turns: list[Turn] = []
+    for question in questions:
+        response = real_services.answers.ask(AskRequest(question=question, history=turns))
+        cited = list(dict.fromkeys(c.doc_id for c in response.citations))
+        turns += [
+            Turn(role="user", content=question),
+            Turn(role="assistant", content=response.answer, cited=cited),
+        ]
+    return turns
+
+
+def test_a_follow_up_picks_one_of_the_cases_the_answer_listed(real_services) -> None:
+    turns = _exchange(real_services, "有沒有老屋或空屋活化的案例可以參考？")
+    response = real_services.answers.ask(AskRequest(question="宜蘭那個是怎麼運作的？", history=turns))
+    assert {c.doc_id for c in response.citations} == {"tw-yilan-old-houses-nanao"}
+    # and a pronoun afterwards stays with it, although no question named it
+    turns += [Turn(role="user", content="宜蘭那個是怎麼運作的？"), Turn(role="assistant", content=response.answer,
+              cited=[c.doc_id for c in response.citations])]  # fmt: skip
+    again = real_services.answers.ask(AskRequest(question="它拿到多少補助？", history=turns))
+    assert not again.refused and {c.doc_id for c in again.citations} == {"tw-yilan-old-houses-nanao"}
+
+
+def test_a_bare_fact_question_after_a_one_case_answer_is_about_that_case(real_services) -> None:
+    turns = _exchange(real_services, "神山町的衛星辦公室是怎麼做起來的？")
+    response = real_services.answers.ask(AskRequest(question="誰在主導？是町公所嗎？", history=turns))
+    assert not response.refused
+    assert {c.doc_id for c in response.citations} == {"jp-kamiyama-satellite-office"}
+
+
+@pytest.mark.parametrize("question", ["北海道現在下雪了嗎？", "那全日本的 KPI 達成率大概多少？"])
+def test_a_question_past_the_case_in_focus_is_not_answered_from_it(real_services, question: str) -> None:
+    turns = _exchange(real_services, "北海道有什麼地方創生的例子？", "高中生做甜點那個，咖啡館賣了多少？")
+    response = real_services.answers.ask(AskRequest(question=question, history=turns))
+    assert response.refused or {c.doc_id for c in response.citations} != {"jp-makkari-highschool-patissier"}
+
+
+def test_a_declined_question_is_not_carried_into_the_next_follow_up(real_services) -> None:
+    turns = _exchange(real_services, "神山町的衛星辦公室是怎麼做起來的？", "從德島機場開車到神山要多久？")
+    assert (
+        turns[-1].content
+        == real_services.answers.ask(AskRequest(question="從德島機場開車到神山要多久？")).answer
+    )
+    response = real_services.answers.ask(AskRequest(question="那台灣有類似的嗎？", history=turns))
+    assert not response.refused and "機場" not in response.search_query

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.assistant.conversation import plan_query, points_back, residual
+from app.assistant.conversation import plan_query, points_back, residual, topic_size, without_openers
 from app.assistant.schemas import AskRequest, Turn
+from app.i18n.glossary import glossary
 
 OLD_STREET = "有沒有老街空屋活化的案例？"
 
@@ -63,3 +64,38 @@ def test_a_follow_up_on_a_follow_up_carries_both_questions() -> None:
     plan = plan_query(ask("這兩個計畫的經費各是多少？", "地方創生2.0是什麼時候開始的？", "那3.0呢？"))
     assert plan.follow_up
     assert "2.0" in plan.query and "3.0" in plan.query
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [("另外問一下，KPI 的期中目標要怎麼寫比較好？", "KPI 的期中目標要怎麼寫比較好？"),
+     ("好，換個問題：KPI 可以用滿意度嗎？", "KPI 可以用滿意度嗎？"),
+     ("By the way, what is PDCA?", "what is PDCA?"),
+     ("請問", "請問")],  # nothing but an opener stays as it is
+)  # fmt: skip
+def test_words_that_only_open_a_turn_are_not_judged(question: str, kept: str) -> None:
+    assert without_openers(question) == kept
+    assert plan_query(AskRequest(question=question)).judged_on == kept
+
+
+def test_asking_for_more_of_the_same_kind_is_a_follow_up() -> None:
+    plan = plan_query(ask("悪い例はありますか？", "観光のKPIに県全体の観光客数を使ってもいいですか"))
+    assert plan.follow_up and plan.judged_on == plan.query
+
+
+def test_an_english_follow_up_with_one_topic_word_is_judged_with_the_topic() -> None:
+    assert topic_size("How should they fix it?") <= 2 < topic_size("How should they fix the visitor KPI?")
+    plan = plan_query(
+        ask("How should they fix it?", "Is there any Taiwanese case that published a numeric target?")
+    )
+    assert plan.judged_on == plan.query
+
+
+def test_a_declined_question_is_no_anchor() -> None:
+    history = [
+        Turn(role="user", content=OLD_STREET), Turn(role="assistant", content="……[1]"),
+        Turn(role="user", content="台北明天會下雨嗎？"),
+        Turn(role="assistant", content=glossary().frame("zh-TW", "refusal")),
+    ]  # fmt: skip
+    plan = plan_query(AskRequest(question="那台灣有類似的嗎？", history=history))
+    assert OLD_STREET in plan.query and "下雨" not in plan.query

@@ -33,3 +33,25 @@ def test_named_cases(names: CaseNames, question: str, expected: list[str]) -> No
 
 def test_a_name_two_cases_share_names_neither(names: CaseNames) -> None:
     assert "hualien" not in names._names  # three Hualien cases
+
+
+def test_a_follow_up_picks_the_listed_case_its_word_belongs_to(names: CaseNames) -> None:
+    listed = ["tw-yilan-old-houses-nanao", "tw-chiayi-city-wood-capital", "jp-joetsu-takada"]
+    assert names.pick("宜蘭那個經費多少？", listed) == "tw-yilan-old-houses-nanao"
+    assert names.pick("上越的呢", listed) == "jp-joetsu-takada"
+    assert names.pick("那個計畫的經費多少？", listed) is None  # no word of its own
+    # a place word does not pick without pointing back; a title word does
+    hualien = ["tw-hualien-shoufeng-zhuoxi-ruisui"]
+    assert names.pick("花蓮縣長是誰？", hualien, places=False) is None
+    assert names.pick("門諾醫院投資了多少？", hualien, places=False) == "tw-hualien-shoufeng-zhuoxi-ruisui"
+
+
+def test_what_the_earlier_answer_said_of_a_case_can_pick_it(names: CaseNames) -> None:
+    kouhu, linnei = "tw-yunlin-kouhu-gukeng", "tw-yunlin-linnei-yuanchang"
+    answer = (
+        f"- **{names.corpus.documents[linnei].title}**：兩案獲得核定。[1]\n"
+        f"- **{names.corpus.documents[kouhu].title}**：颱風海水倒灌，成龍村農地積水成濕地。[2]"
+    )
+    assert names.mentioned(answer) == [linnei, kouhu]
+    assert names.pick("濕地那個是怎麼來的？", [linnei, kouhu]) is None
+    assert names.pick("濕地那個是怎麼來的？", [linnei, kouhu], context=names.shown_lines(answer)) == kouhu

@@ -45,7 +45,14 @@
     return messages
       .filter((m) => !m.error && m.content)
       .slice(-MAX_TURNS)
-      .map((m) => ({ role: m.role, content: m.content.slice(0, MAX_TURN_CHARS) }));
+      .map((m) => {
+        const turn = { role: m.role, content: m.content.slice(0, MAX_TURN_CHARS) };
+        // the cited documents let a follow-up point at one of them (「宜蘭那個」)
+        if (m.role === "assistant" && Array.isArray(m.citations)) {
+          turn.cited = [...new Set(m.citations.map((c) => c && c.doc_id).filter(Boolean))].slice(0, 20);
+        }
+        return turn;
+      });
   }
 
   // --- DOM helpers ----------------------------------------------------------------------------------------
