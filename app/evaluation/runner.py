@@ -9,6 +9,7 @@ from app.config import Settings
 from app.evaluation.answers import AnswerEvalReport, run_answer_eval
 from app.evaluation.chat import ChatEvalReport, Rate, run_chat_eval
 from app.evaluation.kpi import (
+    BLIND_LEARN2_SET,
     BLIND_LEARN_SET,
     BLIND_UNSEEN_SET,
     HELDOUT_SET,
@@ -130,6 +131,7 @@ def run_evaluations(
             ("kpi", LABELLED_SET),
             ("kpi_heldout", HELDOUT_SET),
             ("kpi_blind_learn", BLIND_LEARN_SET),
+            ("kpi_blind_learn2", BLIND_LEARN2_SET),
             ("kpi_blind_unseen", BLIND_UNSEEN_SET),
         )
         for key, name in kpi_sets:

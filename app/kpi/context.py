@@ -84,6 +84,10 @@ class KpiContext:
     def lower_is_better(self) -> bool:
         """空店舖數 falls when things improve; 空店舖減少率 and 新開業店家數 rise: the head word decides."""
         t = self.normalised
+        if _mostly_latin(t):  # English puts the head first: "fees covering 60% of operating costs" rise
+            lower_first = lx.leftmost(t, lx.LOWER_IS_BETTER)
+            higher_first = lx.leftmost(t, lx.OUTCOME + lx.ACTIVITY)
+            return lower_first is not None and (higher_first is None or lower_first[0] <= higher_first[0])
         lower = lx.rightmost(t, lx.LOWER_IS_BETTER)
         higher = lx.rightmost(t, lx.OUTCOME + lx.ACTIVITY)
         return lower is not None and (higher is None or lower[0] >= higher[0])

@@ -24,7 +24,7 @@ SUBJECTIVE = terms(
     "印象, 信賴度, 歸屬感, 榮譽感, 喜愛度, 期待度, 參與感, 支持度, 好評率, 好評, 評分, 評價分數, 星等, 推薦度, "
     "淨推薦值, nps, 口碑, 想再來, 願意再來, 願意推薦, 會推薦, 住み続けたい, 住みたい, 行きたい, 満足, 評価, "
     "と答えた, 意識, 愛着, satisfaction, awareness, perception, happiness, wellbeing, well-being, sentiment, "
-    "would come back, would return, would recommend, say they, net promoter, rating, ratings, reviews, "
+    "would come back, would return, would recommend, say they, net promoter, (\\brating), (\\breviews), "
     "満足度"
 )
 # Perception words inside an objective count: 「表達移居意願之諮詢者中，實際遷入設籍…之人數」 counts people who
@@ -49,7 +49,9 @@ WHOLE_AREA = re.compile(
     r"|\b(?:visitors|tourists|population|residents) (?:to|of|in) [a-z]+ (?:township|town|city|county|village)\b"
 )
 # A KPI labelled as the plan's overall goal (【總目標】, 全体目標, "Overall goal"): level overall by the plan's word.
-OVERALL_LABEL = re.compile(r"總目標|总目标|整體目標|全体目標|総合目標|overall goal|overall target", re.I)
+OVERALL_LABEL = re.compile(
+    r"總目標|总目标|整體目標|全体目標|全體目標|総合目標|總合目標|overall goal|overall target", re.I
+)
 # Activity units: a count in these is something the project does (場, 梯次, 支 …).
 ACTIVITY_UNITS = terms(
     "場, 場次, 梯次, 次, 回, 支, 份, 部, 則, 篇, 堂, 班, 期, 團, sessions, events, workshops, times"
@@ -105,9 +107,13 @@ ACTIVITY = terms(
     "粉絲, 按讚, 瀏覽, 開催, 回數, 参加者数, セミナー, workshops, workshop, seminars, events held, "
     "sessions, brochures, meetings, consultations, enquiries, inquiries, attendees, participants, "
     "trainings held, courses, 配布, 發行, 作成數, 部數, 掲載, 媒合場次, 品項數, 商品數, 上架, 導入家數, "
-    "開設數, 開設, 開通, 核定件數, 核定, 合作業者家數, 合作旅宿業者家數, 合作店家數, 路線數, renovation, "
+    "開設數, 開設, 開通, 核定件數, 核定, 合約戶數, 契約戶數, 合作戶數, "
+    "合作業者家數, 合作旅宿業者家數, 合作店家數, 路線數, renovation, "
     "renovate, complete, train, set up, launch, 受理件數, 申請件數, 梯次, 參訪團, 團數, 結訓人數, "
-    "志工人次, 志工參加, 志工人數, 製作, 影片, volunteers, volunteer, sessions held, hold, 修了生, 修了, "
+    "志工人次, 志工參加, 志工人數, 補助[^;。]{0;8}案件數, 服務人次, "
+    "觸及人次, 觸及, 招募, 核發件數, 補助件數, 補助案件數, 採択數, 採択件數, "
+    "派遣件數, 策定件數, 協力團體數, ワークショップ, 參加者, 製作, 影片, volunteers, "
+    "volunteer, sessions held, hold, 修了生, 修了, "
     "結業人數, 參與人次, 參加人次, 預約人次, 媒合件數, 媒合件数, 輔導人次, 諮詢輔導, 曝光次數, 培訓, 啟用, "
     "執行率, 完成率, 實施率, 実施率, 撥付率, attending, hours recorded, disbursement, "
     "會員數, 電子報, メルマガ, 觀看次數, 觀看, 點閱, 瀏覽次數, 追蹤數, フォロワー, views, subscribers, followers"
@@ -121,8 +127,9 @@ OUTCOME = terms(
     "僱用, 雇用, 就業者, 新就業, 創業數, 創業者, 開業, 新創, 移居人數, 移居者, 定居人數, 設籍, 返鄉, "
     "留鄉, 就職者, 空店, 空屋活用, 空屋, 空き, 入場, 來店, 來館, 利用者, 使用者, 住宿人數, 住宿人次, "
     "宿泊者, 回流, 減少率, 放棄地, 採用件數, 成交, 簽約, 售出, 販售量, 販賣額, 売上, 販売額, 雇用者, "
-    "移住者, 就農, 執業, 營業登記, 註冊營業, 付費參加人次, 付費參加人數, 付費人次, 付費人數, 購票人次, 售票人次, "
-    "room-nights, booked, stays, paying, "
+    "移住者, 就農, 執業, 營業登記, 註冊營業, 付費會員數, 付費會員, "
+    "付費參加人次, 付費參加人數, 付費人次, 付費人數, 購票人次, 售票人次, "
+    "room-nights, booked, stays, paying, fees, start-ups, startups, new businesses, businesses opened, "
     "sales, revenue, income, jobs, hires, employed, settled, moved in, relocated, "
     "admissions, spend, spending, orders, exports, vacant"
 )
@@ -138,13 +145,15 @@ LOWER_IS_BETTER = terms(
 
 # Money, or results related to money (費用対効果).
 MONEY = terms(
-    "銷售額, 營業額, 營收, 收入, 消費額, 所得, 產值, 交易額, 金額, 萬元, 億元, 元, 日圓, 円, 投資額, "
+    # 元 as a currency, not inside 地元, 単元, 多元, 次元 or 紀元
+    "銷售額, 營業額, 營收, 收入, 消費額, 所得, 產值, 交易額, 金額, 萬元, 億元, (?<![地単單多次紀復一根])元, 日圓, 円, 投資額, "
     "募資, 自償, 報酬, 稅收, 売上, 販売額, sales, revenue, income, spend, yen, nt$, twd, dollar"
 )
 
 
 COST_PER_RESULT = terms(
-    "每人成本, 單位成本, 每件成本, 成本效益, 投資報酬, 每一元, 每萬元, 費用對效果, 費用対効果, cost per, "
+    "operating costs, running costs, cost coverage, 營運成本, 運営費, 每人成本, "
+    "單位成本, 每件成本, 成本效益, 投資報酬, 每一元, 每萬元, 費用對效果, 費用対効果, cost per, "
     "per dollar, return on"
 )
 
@@ -165,21 +174,25 @@ MEANS_AS_GOAL = re.compile(
     r"(完成|建置|設置|興建|新建|整修|修繕|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
     r"(處|座|棟|間|個|所|站|案|份|式|套|本|冊|處所)"
     r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app)[^，。；]{0,6}(建置|完成|成立|設立|製作)"
-    r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定"
+    r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定|取得使用執照|(整修|修繕|興建)並?(啟用|完工)"
+    r"|\b(?:construction|renovation)\b[^,.;]{0,20}\b(?:completed|finished)\b|\brenovated and opened\b"
     r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"
     r"facility|centre|center|website|app|manual|organi[sz]ation)\b"
 )
 # One-off deliverables (a plan, a platform, an association): a means with its own finding (means_as_goal), not
 # an activity volume. Facilities counted in 處/棟/間 stay activity volumes, as the contract lists 完成 X 處.
 DELIVERABLE = re.compile(
-    r"\d\s*(?:份|式|套|本|冊)|[一1]\s*個|規劃書|計畫書|整體規劃|平台|平臺|網站|協會|手冊|資料庫|app\b|策定|作成"
-    r"|\b(?:association|platform|website|manual|plan)\b",
+    r"\d\s*(?:份|式|套|本|冊)|[一1]\s*(?:個|處|座|棟)|規劃書|計畫書|整體規劃|平台|平臺|網站|協會|手冊|資料庫|app\b|策定|作成"
+    r"|\b(?:association|platform|website|manual|plan)\b|\b1 (?:site|facility|hub|base)\b"
+    r"|取得使用執照|完成(?:整修|修繕|興建)(?!\s*\d)",
     re.I,
 )
 # The plan's own activities done as planned (實際辦理場次／計畫場次×100%, 執行率, 実施率): says nothing of effect.
 ACHIEVEMENT_RATE = re.compile(
     r"(實際|实际)[^/／÷]{0,20}[/／÷][^/／÷]{0,20}(計畫|计划|預定|预定|規劃|目標)"
     r"|(執行|达成|達成|完成|辦理|實施|実施|進度|撥付|核銷|支用)率"
+    r"|[^/／÷]{0,12}數\s*[/／÷]\s*(計畫|預定|目標)[^/／÷]{0,12}數"  # 核定案件數/計畫案件數
+    r"|\bshare of (?:the )?planned\b|\bof (?:the )?planned [a-z -]{1,30} (?:actually )?(?:held|delivered|completed)"
     r"|工作項目完成|計畫執行|事業計画に対する|事業計畫に對する|実施率|實施率|execution rate|completion rate"
     r"|disbursement rate"
     r"|implementation rate|delivered as planned",
@@ -201,13 +214,15 @@ COUNTING_RULE = re.compile(
 # Where a figure comes from: the plan names a source for its KPIs.
 DATA_SOURCES = terms(
     "統計, 帳簿, 帳冊, 帳本, 帳務, 調查, 問卷, 戶政, 戶籍資料, 營業登記, 登記資料, 售票系統, 票務系統, 售票紀錄, "
-    "住宿申報, 系統紀錄, 出貨, 收據, 發票, pos, 會計, 簽到, 報名系統, 名冊, 資料來源, 依據, 核計, 以.{0,8}計算, "
+    "住宿申報, 系統紀錄, 紀錄,  出貨, 收據, 發票, pos, 會計, 簽到, 報名系統, 名冊, 資料來源, 依據, 核計, 以.{0,8}計算, "
     "住民基本台帳, 台帳, 統計, 調査, アンケート, 実績報告, 売上データ, 集計, 記録, statistics, records, "
-    "ledger, register, survey, sales data, ticketing, booking data, counted from, measured by, tracked through"
+    "ledger, register, survey, sales data, ticketing, booking data, counted from, measured by, tracked through, "
+    "logs, 為準, 投保, 紀錄認定, 申報, 銷售資料, 営業報告, 計測, 届出, 屆出"
 )
 # How results are checked and made public: external review, council reports, publication.
 VERIFICATION = terms(
-    "外部, 審查委員, 審查會, 委員會, 審議會, 議會, 代表會, 公開, 公告, 檢證, 檢核會議, 評鑑, 效果檢證, 成果發表, "
+    "外部, 審查委員, 審查會, (?<!民族)(?<!教育)(?<!農業)委員會, "
+    "審議會, 議會, 代表會, 公開, 公告, 檢證, 檢核會議, 評鑑, 效果檢證, 成果發表, "
     "外部有識者, 検証, 公表, 議会, 評価委員, external, reviewed by, review panel, council, publish, published, "
     "made public, verification, evaluated by, audit"
 )
@@ -250,13 +265,15 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
     "self_reliance": terms(
         "營收, 收入, 自籌, 自償, 民間投資, 自負盈虧, 獲利, 盈餘, 營利, 收費, 付費, 售票, 銷售, 販售, "
         "商業模式, 募資, 不依賴補助, 自主財源, 會員費, 租金收入, 回饋金, 自立, 租金(?!補), 權利金, 使用費, 場地費, 授權金, "
-        "寄賣, 賄う, 自主財源, 利用料, revenue, self-funded, "
+        "寄賣, 賄う, 自主財源, 利用料, 學費, 繳交, 月費, 會費, 手數料, 手数料, membership fees, "
+        "covers running costs, revenue, self-funded, "
         "own funds, profit, business model, fees, sales, 收益, 売上, 事業収入"
     ),
     "public_private": terms(
         "公司, 企業, 民間, 銀行, 信用合作社, 農會, 漁會, 投資, 商號, 合作社, 協會, 基金會, ngo, npo, "
-        "社會企業, 法人, 商會, 工會, 信金, 信用金庫, 金融機關, company, companies, firm, private, bank, "
-        "investor, business, association, foundation, 株式会社, 民間企業, 事業者, 振興會, 振興会, 傘坊, 工坊, "
+        "社會企業, 法人, 商會, 工會, 商行, 信金, 信用金庫, 金融機關, company, companies, firm, private, bank, "
+        "investor, business(?! regist), association, foundation, cooperative, "
+        "株式会社, 民間企業, 事業者, 振興會, 振興会, 傘坊, 工坊, "
         "與「[^」]{2;20}」 (等|合作|共同), 一般社団法人, 社団法人, 有限公司"
     ),
     "cross_region": terms(
@@ -265,22 +282,30 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         "広域, 連携自治体, 近隣, 隣接, 隣町, 近隣町村, "
         "(與|和|及)[\u4e00-\u9fff]{2;5}(鄉|鎮|市|縣)(公所|政府)?(共同|合作|聯合|攜手|一起|共組), "
         # 「與杉林區、六龜區串聯」, 「串聯白沙鄉、望安鄉」, 「高山市・下呂市と」, 「西ノ島町・知夫村と共同」
-        "(與|和|及|串聯|串連|並與)[^，。]{0;4}[\u4e00-\u9fff]{1;4}(鄉|鎮|市|區|町|村)[、・及和與], "
-        "[\u4e00-\u9fff]{1;4}(市|町|村)[・、][\u4e00-\u9fff]{1;4}(市|町|村)と, (市|町|村)と共同"
+        "(與|和|及|串聯|串連|並與|結合|整合|攜手)[^，。]{0;4}"
+        "[\u4e00-\u9fff]{1;4}(?<!藝術)(?<!文創)(?<!眷)(鄉|鎮|市|區|町|村)[、・及和與], "
+        "[\u4e00-\u9fff]{1;4}(市|町|村)[・、][\u4e00-\u9fff]{1;4}(市|町|村)と, (市|町|村)と共同, "
+        # 「同步於三星鄉、南澳鄉推動」, 「服務範圍含通霄鎮」, 「串聯嘉義縣梅山鄉步道」, 「あわら市と観光周遊で連携」,
+        # 「3市町が共同で」, "Iizuna Town and Takayama Village", "an eight-municipality network"
+        "同步於, 服務範圍含, 範圍涵蓋, 串聯[^，。]{0;3}[\u4e00-\u9fff]{2;3}(縣|市)[\u4e00-\u9fff]{2;3}(鄉|鎮|區), "
+        "[\u3040-\u30ff\u4e00-\u9fff]{2;4}(市|町|村)と(観光|共同|広域|周遊), [0-9二三四五六七八九]市町, "
+        "[a-z]+ (town|village|city) and [a-z]+ (town|village|city), [a-z0-9]+-municipality"
     ),
     "lead_body": terms(
         "協議會, 公社, 合作社, 協會, 基金會, 推進會議, 推動會議, 推動委員會, 中心, 工作站, 聯盟, 商社, "
         "dmo, council, association, foundation, lead organisation, lead organization, 推進協議会, "
-        "まちづくり会社, 主導, 負責推動, 推動主體, 營運主體, led by, leads, 主導する, が主導, 委託, "
-        "委由, 經營主體, 服務社, cooperative, runs the, operated by, "
+        "まちづくり会社, 主導, 負責推動, 推動主體, 營運主體, led by, leads, 主導する, が主導, (?<!另行)委託, "
+        "委由, 經營主體, 服務社, cooperative, runs the, operated by, 事務局, 主管, が主体, 主体となり, 事業推進主体, "
+        "lead body, run by, will lead, leads the, lead the, "
         # 「由美濃區公所主責」, 「推進課が所管」, 「…が事業推進主体となり」; not 「主責單位俟核定後再行指定」
-        "由[^，。]{1;14}(主責|主辦|負責|擔任|共同推動), 主責(?!單位俟|單位待|單位未), 所管, "
+        "由[^，。]{1;26}(主責|主辦|負責|擔任|共同推動), 主責(?!單位俟|單位待|單位未), 所管, "
         "事業推進主体(となり|とし|は(?!今後|未定))"
     ),
     "talent": terms(
         "培育, 培訓, 人才, 育成, 研習, 訓練, 留鄉, 傳承, 師徒, 學徒, 雇用在地, 在地雇用, 僱用在地, 招募, "
         "實習, 創業者, 青年團隊, 培力, training, talent, apprentice, mentor, recruit, young people, "
-        "人材, 人材育成, 担い手, trains, train, guides, 育成する, 雇用, 養成, 培養, 育成班, 採用, 聘用, 進用"
+        "人材, 人材育成, 担い手, 課程, 研修, 募集, 協力隊, trains, train, "
+        "guides, 育成する, 雇用, 養成, 培養, 育成班, 採用, 聘用, 進用"
     ),
 }
 
@@ -312,14 +337,27 @@ def contains_any(
     return None
 
 
+def _spans(text: str, term: str) -> list[tuple[int, int]]:
+    """Where `term` occurs in `text`; a term may be a regular expression (see `contains_any`)."""
+    if any(ch in term for ch in ".{[(|"):
+        return [match.span() for match in re.finditer(term, text)]
+    spans, at = [], text.find(term)
+    while at >= 0:
+        spans.append((at, at + len(term)))
+        at = text.find(term, at + 1)
+    return spans
+
+
 def rightmost(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:
     """(end position, term) of the occurrence that ends last. Chinese and Japanese noun phrases are
     head-final, so the last measure word names what is counted: 空店媒合說明會場次 counts sessions."""
     best: tuple[int, str] | None = None
     for term in words:
-        at = text.rfind(term)
-        if at >= 0 and (best is None or at + len(term) > best[0]):
-            best = (at + len(term), term)
+        spans = _spans(text, term)
+        if spans:
+            start, end = max(spans, key=lambda span: span[1])
+            if best is None or end > best[0]:
+                best = (end, text[start:end])  # the words matched, not the pattern
     return best
 
 
@@ -327,9 +365,9 @@ def leftmost(text: str, words: tuple[str, ...]) -> tuple[int, str] | None:
     """(start position, term) of the occurrence that starts first: English noun phrases are head-initial."""
     best: tuple[int, str] | None = None
     for term in words:
-        at = text.find(term)
-        if at >= 0 and (best is None or at < best[0]):
-            best = (at, term)
+        spans = _spans(text, term)
+        if spans and (best is None or spans[0][0] < best[0]):
+            best = (spans[0][0], text[spans[0][0] : spans[0][1]])
     return best
 
 

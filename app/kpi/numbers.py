@@ -237,7 +237,7 @@ _CJK_UNITS = alternation(
 _EN_UNITS = alternation(
     "people persons person visitors visitor tourists residents migrants newcomers households shops",
     "stores businesses companies firms startups teams cases events sessions workshops jobs hectares",
-    "ha km kg acres nights rooms beds participants users members products items units times tonnes tons",
+    "ha km kg acres nights rooms beds participants users members products items units times tonnes tons t",
 ).split("|")
 UNIT_PATTERN = (
     f"(?:{_longest_first(_CJK_UNITS + [w for w in _MONEY_UNITS if not w.isascii()])}"

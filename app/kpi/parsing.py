@@ -517,9 +517,25 @@ _RANGE = re.compile(
 )
 
 
+# 「（現無）」, 「目前尚無」, "(none today)": the baseline is zero, stated in words.
+_NONE_TODAY = re.compile(
+    r"[（(]\s*(?:現無|目前無|目前尚無|現況無|尚無|現在なし|現状なし)\s*[）)]"
+    r"|\((?:currently none|none today|none at present|none yet)\)|\b(?:currently|today) none\b",
+    re.I,
+)
+
+
 def parse_kpi(text: str) -> ParsedKpi:
-    """Parse one KPI as written: the layout's parts (target, bracketed or labelled reference, range, ladder)
-    first, then each part's items (``_parse_part``)."""
+    """Parse one KPI as written (``_parse_layout``); a baseline stated in words (「現無」) is zero."""
+    parsed = _parse_layout(text)
+    if parsed.baseline is None and _NONE_TODAY.search(text):
+        return parsed.model_copy(update={"baseline": 0.0})
+    return parsed
+
+
+def _parse_layout(text: str) -> ParsedKpi:
+    """The layout's parts (target, bracketed or labelled reference, range, ladder) first, then each part's
+    items (``_parse_part``)."""
     text = _FORMULA_FACTOR.sub(lambda m: " " * len(m.group(0)), text)  # 實際數/計畫數×100%: a formula
     ladder = _ladder(text)
     if ladder is not None:

@@ -347,3 +347,10 @@ def test_layouts_plans_use(text: str, expected: dict[str, Any]) -> None:
             assert value == pytest.approx(want), field
         else:
             assert value == want, field
+
+
+def test_tonnes_and_a_baseline_stated_in_words() -> None:
+    chestnuts = parse_kpi("栗出荷量 R7年度 60t（R4年度 22t）")
+    assert (chestnuts.baseline, chestnuts.target, chestnuts.unit, chestnuts.deadline) == (22, 60, "t", "2025")
+    assert parse_kpi("114年底前完成光復青年創業基地整修並啟用1處（現無）").baseline == 0
+    assert parse_kpi("the 5th market").unit is None  # an ordinal is no tonne

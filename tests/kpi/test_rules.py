@@ -89,6 +89,9 @@ class TestIndirect:
 
     def test_declared_overall_is_context_not_a_fault(self) -> None:
         assert not fires(kpi_rules.indirect, {"name": "全鎮觀光人數", "level": "overall", "target": 380000})
+        # the plan's own word in the text: 「總目標：」, 「（総合目標）」
+        assert not fires(kpi_rules.indirect, "總目標：全鄉設籍人口112年底不低於10,000人（111年4月9,671人）")
+        assert not fires(kpi_rules.indirect, "石巻圏観光客入込数（総合目標）")
 
     def test_project_qualified_counts_pass(self) -> None:
         assert not fires(kpi_rules.indirect, "本活動入場人數由3,000人增加至5,000人（2027年）")
@@ -185,6 +188,8 @@ class TestExtensions:
             "計畫經費執行率達95%以上（115年）",
             "事業計画に対する実施率 100%（R7年度）",
             "Micro-grant disbursement rate: 100%",
+            "補助核定案件數/計畫案件數×100%，每年達100%",
+            "Share of planned open days actually held: 100% each year",
         ],
     )
     def test_achievement_rates(self, text: str) -> None:
@@ -211,6 +216,18 @@ class TestExtensions:
         platform = {"name": "建置在地物產電商平台1式", "level": "outcome"}
         assert fires(kpi_rules.means_as_goal, platform)
         assert not fires(kpi_rules.output_as_outcome, platform)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "114年底前完成光復青年創業基地整修並啟用1處（現無）",
+            "營區再生基地完成整修並取得使用執照",
+            "Youth base renovated and opened: 1 site by end-2025 (currently none)",
+        ],
+    )
+    def test_a_one_off_facility_is_a_means_even_beside_outcomes(self, text: str) -> None:
+        assert fires(kpi_rules.means_as_goal, text, GOOD)
+        assert not fires(kpi_rules.no_baseline, text)  # 「現無」, "currently none": the baseline is zero
 
     def test_a_means_beside_real_outcomes_is_a_legitimate_output(self) -> None:
         assert not fires(kpi_rules.means_as_goal, "完成老屋修繕12處", GOOD)
@@ -249,12 +266,30 @@ class TestPlanRules:
             assert not plan_fires(rule, GOOD, description=told)
             assert not plan_fires(rule, GOOD)  # no description: nothing to judge
 
+    def test_a_ministry_named_committee_is_no_external_review(self) -> None:
+        ministry = "由鄉公所主責，結合原住民族委員會部落產業資源。"
+        assert plan_fires(plan_rules.no_verification, GOOD, description=ministry)
+        assert not plan_fires(plan_rules.no_verification, GOOD, description=ministry + "成果經審查委員會檢證。")
+
+    def test_a_measure_relating_fees_to_costs_relates_money_to_the_budget(self) -> None:
+        fees = "Membership fees covering at least 60% of operating costs by FY2025 (FY2024: 35%)"
+        assert not plan_fires(plan_rules.cost_effectiveness, GOOD, fees, budget=5e6)
+        context = plan(fees).kpis[0]
+        assert not context.lower_is_better  # the head is the fees, which rise
+        assert not fires(kpi_rules.subjective, fees)  # "operating" holds no "rating"
+        assert not fires(kpi_rules.unambitious, fees)
+
     @pytest.mark.parametrize(
         ("rule", "present", "absent"),
         [
             (plan_rules.factor_self_reliance, "以直銷站營收支應營運", "由公所全額補助辦理"),
             (plan_rules.factor_public_private, "與在地旅行社公司合作", "由公所獨立辦理"),
             (plan_rules.factor_cross_region, "與鄰近的光復鄉共同推動", "由本鄉獨立推動"),
+            (plan_rules.factor_cross_region, "同步於三星鄉、南澳鄉推動", "串聯F3藝術村與枋寮漁港"),  # not a village
+            (plan_rules.factor_cross_region, "Iizuna Town and Takayama Village share drones", "The town leads"),
+            (plan_rules.factor_lead_body, "都留市企画課が事務局となり推進する", "執行單位另行委託"),
+            (plan_rules.factor_public_private, "與金湖水產合作社共同推動", "The county business registry counts shops"),
+            (plan_rules.factor_self_reliance, "學員繳交學費支應講師費", "全額由補助支應"),
             (plan_rules.factor_cross_policy, "結合農業與長照福祉", "推動觀光行銷"),
             (plan_rules.factor_lead_body, "由老街再生協會主導", "由公所各課室辦理"),
             (plan_rules.factor_talent, "培育返鄉青年擔任導覽員", "印製觀光手冊"),
@@ -281,6 +316,10 @@ class TestPlanRules:
         ("新開發商品的銷售額", "outcome"),
         ("商品開發數", "output"),
         ("観光セミナーの開催回数", "output"),
+        ("補助青年創業案件數114年達20案", "output"),  # grants awarded are the plan's own work
+        ("社群媒體觸及人次期盼115年突破50萬人次", "output"),
+        ("共享辦公空間付費會員數", "outcome"),  # paying members are a result
+        ("Start-ups launched: 15 by FY2027", "outcome"),
     ],
 )
 def test_level_follows_the_example_table(text: str, level: str) -> None:

@@ -53,8 +53,8 @@ def indirect(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level in ("overall", "output"):
         return None  # declared context or activity: not a claim about the project's own effect
     t = kpi.normalised
-    if lx.contains_any(t, lx.PROJECT_QUALIFIERS):
-        return None
+    if lx.contains_any(t, lx.PROJECT_QUALIFIERS) or lx.OVERALL_LABEL.search(t):
+        return None  # the project's own beneficiaries, or the plan's word that this is its overall goal
     whole = lx.WHOLE_AREA.search(t)
     scope = lx.contains_any(t, lx.AREA_SCOPE)
     measure = lx.contains_any(t, lx.AREA_MEASURES)
@@ -161,7 +161,8 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     if not match or kpi.declared_level == "output":
         return None
     others_carry_results = any(k is not kpi and k.level == "outcome" and not _means(k) for k in kpi.plan.kpis)
-    if kpi.declared_level is None and others_carry_results:
+    one_off = lx.DELIVERABLE.search(kpi.normalised)  # 整修並啟用1處, 平台1式: the means itself is the goal
+    if kpi.declared_level is None and others_carry_results and not one_off:
         return None  # 「完成老屋修繕12處」 beside real outcomes: a legitimate output
     return Verdict("means_as_goal", {"term": match.group(0)})
 
