@@ -23,6 +23,9 @@ def classify_level(text: str, unit: str | None = None) -> LevelJudgement:
     t = lx.norm(text)
     if lx.OVERALL_LABEL.search(t):
         return LevelJudgement("overall", localized("reason_overall_label"))
+    achieved = lx.ACHIEVEMENT_RATE.search(t)
+    if achieved:  # 實際場次/計畫場次×100%: the plan's own work done as planned
+        return LevelJudgement("output", localized("reason_activity", term=achieved.group(0)))
     qualifier = lx.contains_any(t, lx.PROJECT_QUALIFIERS)
     scope = lx.contains_any(t, lx.AREA_SCOPE)
     if not qualifier:

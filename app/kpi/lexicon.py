@@ -42,8 +42,8 @@ VAGUE_VERBS = terms("提升, 促進, 加強, 強化, 活絡, 帶動, 打造, 擴
 WHOLE_AREA = re.compile(
     r"全(市|鎮|鄉|縣|區|島|村|國|臺|台|町|域)|[a-z]+-wide\b|\b(whole|entire) (city|county|town|island|prefecture|region)"
     # A named township's or city's own total: 「鹿野鄉設籍人口」, 「郡上市観光入込客数」, "visitors to Fengbin Township"
-    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|縣|町|村|地區|島)(?:の|之|的)?"
-    r"(?:設籍人口|總人口|人口|就業人口|農業總產值|總產值|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
+    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|區|縣|町|村|地區|島)(?:の|之|的)?"
+    r"(?:設籍人口|總人口|人口|就業人口|農業總產值|農業產值|總產值|觀光遊憩據點人次|遊憩據點人次|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
     r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增|觀光入込客數|入込客數|轉入者數|轉出者數)"
     r"|^(?:市|町|村)の(?:人口|転入者数|観光入込客数|轉入者數|觀光入込客數)"
     r"|\b(?:visitors|tourists|population|residents) (?:to|of|in) [a-z]+ (?:township|town|city|county|village)\b"
@@ -65,11 +65,13 @@ POLICY_LINK = re.compile(
     r"|結び(つけ|付け)|組み合わせ"
     # 「結合衛生局長照巷弄站服務」, 「與教育政策連結」, 「教育政策と連動」: another department's policy joined in
     r"|結合[^，。；,.;]{0,8}(局|處|署|部|課|委員會)|政策(連結|結合|連動)|政策と連動|と連動"
+    # 「男女共同参画推進課と連携」, 「子育て支援・男女共同参画部門と連携」, "tied to the village forestry policy"
+    r"|(課|部門|部局|教育委員會)と連携|\b(?:tied|linked|connected) (?:in )?(?:to|with) [^.;]{0,40}\bpolic(?:y|ies)\b"
 )
 
 # Whole-area scope (視点2: 直接性): the project cannot be shown to move these totals.
 AREA_SCOPE = terms(
-    "全市, 全鎮, 全鄉, 全縣, 全區, 全島, 全村, 全國, 全臺, 全台, 全域, 全町, 轄內, 縣內, 市內, 鄉內, "
+    "全市, 全鎮, 全鄉, 全縣, 全區, 全島, 全村, 全國, 全臺, 全台, 全域, 全町, 圈域, 轄內, 縣內, 市內, 鄉內, "
     "鎮內, (?<!社)區內, 町內, 村內, 本縣, 本市, 本鄉, 本鎮, 全體, 整體, 地區整體, 市町村全體, 縣全體, 市全體, "
     "町全體, 村全體, 縣全体, 市全体, 町全体, 村全体, citywide, city-wide, county-wide, countywide, "
     "prefecture-wide, region-wide, whole city, whole county, whole town, whole prefecture, entire city, "
@@ -85,7 +87,7 @@ AREA_MEASURES = terms(
 
 
 # Aggregates that are whole-area even without a scope word (the example table's 綜合outcome column).
-BARE_OVERALL = terms("定居人口, 人口數, 總人口, 居住人口, 就業率, 出生率, 高齡化率, 人口社會增")
+BARE_OVERALL = terms("定居人口, 人口數, 總人口, 居住人口, 就業率, 出生率, 高齡化率, 人口社會增, (^入込客數)")
 
 
 # Words that tie a number to the project's own beneficiaries, events or facilities.
@@ -106,7 +108,7 @@ ACTIVITY = terms(
     "商品開發, 完成, 建置, 設置, 設立, 成立, 組織數, 處數, 導入數, 拜訪, 訪視, 媒體露出, 曝光, 貼文, "
     "粉絲, 按讚, 瀏覽, 開催, 回數, 参加者数, セミナー, workshops, workshop, seminars, events held, "
     "sessions, brochures, meetings, consultations, enquiries, inquiries, attendees, participants, "
-    "trainings held, courses, 配布, 發行, 作成數, 部數, 掲載, 媒合場次, 品項數, 商品數, 上架, 導入家數, "
+    "trainings held, open-day, open days, courses, 配布, 發行, 作成數, 部數, 掲載, 媒合場次, 品項數, 商品數, 上架, 導入家數, "
     "開設數, 開設, 開通, 核定件數, 核定, 合約戶數, 契約戶數, 合作戶數, "
     "合作業者家數, 合作旅宿業者家數, 合作店家數, 路線數, renovation, "
     "renovate, complete, train, set up, launch, 受理件數, 申請件數, 梯次, 參訪團, 團數, 結訓人數, "
@@ -138,7 +140,8 @@ OUTCOME = terms(
 # Measures whose good direction is down.
 LOWER_IS_BETTER = terms(
     "空店, 空屋, 空き, 閒置, 放棄地, 廢耕, 休耕, 荒廢, 野燒放棄, 失業, 離職, 流失, 外流, 虧損, 成本, "
-    "赤字, 事故, 等待, 碳排, 排放, 垃圾, 廢棄, 死亡, vacan, unemploy, cost, waste, emission, abandon, "
+    "赤字, (每[位人戶名]|平均)[^;。]{0;12}經費, 事故, 等待, 碳排, 排放, 垃圾, 廢棄, "
+    "死亡, vacan, unemploy, cost, waste, emission, abandon, "
     "loss, leav"
 )
 
@@ -202,7 +205,8 @@ ACHIEVEMENT_RATE = re.compile(
 DEFINED_GROUPS = re.compile(
     r"返鄉青年|青年返鄉|返鄉人數|留鄉青年|移居人口|移居者|移居人數|移居戶|移住者|移住者数|関係人口|關係人口|新住民"
     r"|創業家數|創業數|創業件数|創業者数|創業件數|創業者數|移住者數|新創事業數|創業人數|returning youth|returnees|new residents|"
-    r"relocat\w* (?:people|residents|households)|migrants|start-ups? (?:created|launched)|businesses created",
+    r"relocat\w* (?:people|residents|households)|migrants|start-ups? (?:created|launched)|businesses created"
+    r"|新進青農|新規就農者|new businesses",
     re.I,
 )
 # A counting rule stated: 設籍滿6個月, 完成營業登記, 住民票を移し, registered, for at least 12 months.

@@ -484,6 +484,8 @@ def _parse_part(text: str) -> ParsedKpi:
         out.unit = out.unit or delta.unit
         if out.target is None and out.baseline is not None and (delta.kind != "points" or out.unit == "%"):
             out.target = float(f"{out.baseline + delta.sign * delta.value:.15g}")
+        elif out.target is None and sc.per and delta.kind != "points":
+            out.target = delta.value  # 每年增加500人: a yearly increment is the target, per year
         elif out.target is None:
             unparsed.append((delta.start, delta.end))  # 增加500人 with no baseline: target unknown
     if deadline:

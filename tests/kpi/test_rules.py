@@ -269,7 +269,9 @@ class TestPlanRules:
     def test_a_ministry_named_committee_is_no_external_review(self) -> None:
         ministry = "由鄉公所主責，結合原住民族委員會部落產業資源。"
         assert plan_fires(plan_rules.no_verification, GOOD, description=ministry)
-        assert not plan_fires(plan_rules.no_verification, GOOD, description=ministry + "成果經審查委員會檢證。")
+        assert not plan_fires(
+            plan_rules.no_verification, GOOD, description=ministry + "成果經審查委員會檢證。"
+        )
 
     def test_a_measure_relating_fees_to_costs_relates_money_to_the_budget(self) -> None:
         fees = "Membership fees covering at least 60% of operating costs by FY2025 (FY2024: 35%)"
@@ -285,10 +287,22 @@ class TestPlanRules:
             (plan_rules.factor_self_reliance, "以直銷站營收支應營運", "由公所全額補助辦理"),
             (plan_rules.factor_public_private, "與在地旅行社公司合作", "由公所獨立辦理"),
             (plan_rules.factor_cross_region, "與鄰近的光復鄉共同推動", "由本鄉獨立推動"),
-            (plan_rules.factor_cross_region, "同步於三星鄉、南澳鄉推動", "串聯F3藝術村與枋寮漁港"),  # not a village
-            (plan_rules.factor_cross_region, "Iizuna Town and Takayama Village share drones", "The town leads"),
+            (
+                plan_rules.factor_cross_region,
+                "同步於三星鄉、南澳鄉推動",
+                "串聯F3藝術村與枋寮漁港",
+            ),  # not a village
+            (
+                plan_rules.factor_cross_region,
+                "Iizuna Town and Takayama Village share drones",
+                "The town leads",
+            ),
             (plan_rules.factor_lead_body, "都留市企画課が事務局となり推進する", "執行單位另行委託"),
-            (plan_rules.factor_public_private, "與金湖水產合作社共同推動", "The county business registry counts shops"),
+            (
+                plan_rules.factor_public_private,
+                "與金湖水產合作社共同推動",
+                "The county business registry counts shops",
+            ),
             (plan_rules.factor_self_reliance, "學員繳交學費支應講師費", "全額由補助支應"),
             (plan_rules.factor_cross_policy, "結合農業與長照福祉", "推動觀光行銷"),
             (plan_rules.factor_lead_body, "由老街再生協會主導", "由公所各課室辦理"),
@@ -324,3 +338,44 @@ class TestPlanRules:
 )
 def test_level_follows_the_example_table(text: str, level: str) -> None:
     assert classify_level(text).level == level
+
+
+def test_a_hedge_on_the_past_value_leaves_the_target_exact() -> None:
+    assert not fires(kpi_rules.vague_wording, "社區小旅行年營收115年達120萬元（113年約80萬元）")
+    assert fires(kpi_rules.vague_wording, "社區小旅行年營收115年達約120萬元（113年80萬元）")
+
+
+def test_an_achievement_rate_is_the_plan_s_own_work() -> None:
+    assert classify_level("實際輔導家數/計畫輔導家數×100%，達成率100%").level == "output"
+    only_outputs = ("實際輔導家數/計畫輔導家數×100%，達成率100%", "青年與閒置空間媒合件數115年達25件")
+    assert plan_fires(plan_rules.no_outcome, *only_outputs)
+
+
+def test_a_yearly_increase_is_a_quantified_target() -> None:
+    assert not fires(kpi_rules.not_quantified, "關係人口每年增加500人")
+    assert fires(kpi_rules.no_baseline, "關係人口每年增加500人")
+
+
+def test_cost_per_head_falls_and_a_self_funded_share_rises() -> None:
+    assert plan("每位實際遷入設籍者之平均計畫經費116年降至14萬元以下（113年21萬元）").kpis[0].lower_is_better
+    assert not plan("協會自籌經費占總經費比率由113年30%提升至116年70%").kpis[0].lower_is_better
+
+
+def test_what_respondents_say_is_subjective_not_an_undefined_count() -> None:
+    text = "「住み続けたい」と回答した移住者の割合 R8年度 80%以上"
+    assert fires(kpi_rules.subjective, text) and not fires(kpi_rules.undefined_count, text)
+    assert fires(kpi_rules.undefined_count, "新進青農人數116年累計15人")
+
+
+@pytest.mark.parametrize(
+    "text", ["草嶺地區觀光遊憩據點人次115年突破80萬人次（112年66.7萬人次）", "東勢區農業產值逐年成長",
+             "圏域の延べ宿泊者数 H28年度38万人泊→R2年度45万人泊", "入込客数 R8年度 55,000人（R5年度 55,481人）"],
+)  # fmt: skip
+def test_more_whole_area_totals(text: str) -> None:
+    assert fires(kpi_rules.indirect, text)
+
+
+def test_japanese_and_english_links_to_another_department() -> None:
+    for description in ("石巻市産業推進課が主管し、男女共同参画推進課と連携して女性起業塾を開催する。",
+                        "Tied to the village forestry policy; an entrepreneur school trains founders."):  # fmt: skip
+        assert not plan_fires(plan_rules.factor_cross_policy, GOOD, description=description)

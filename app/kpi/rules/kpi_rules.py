@@ -145,6 +145,9 @@ def no_deadline(kpi: KpiContext) -> Verdict | None:
     return Verdict("no_deadline", {"example": example_kpi(kpi.name, kpi, keep_numbers=True)})
 
 
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
 def _means(kpi: KpiContext) -> re.Match[str] | None:
     return lx.MEANS_AS_GOAL.search(kpi.normalised)
 
@@ -175,7 +178,8 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     extension=True,
 )
 def vague_wording(kpi: KpiContext) -> Verdict | None:
-    found = lx.HEDGES.search(kpi.normalised)
+    # A hedge on the past value in brackets (「（113年約80萬元）」) leaves the target exact.
+    found = lx.HEDGES.search(_BRACKETED.sub(" ", kpi.normalised))
     if not found:
         return None
     hedge = found.group(0).strip()
@@ -208,4 +212,6 @@ def undefined_count(kpi: KpiContext) -> Verdict | None:
     group = lx.DEFINED_GROUPS.search(kpi.normalised)
     if not group or lx.COUNTING_RULE.search(kpi.normalised):
         return None
+    if lx.contains_any(kpi.normalised, lx.SUBJECTIVE):
+        return None  # 「住み続けたい」と答えた移住者の割合: what they say is the fault, not who counts
     return Verdict("undefined_count", {"term": group.group(0)})
