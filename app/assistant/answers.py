@@ -64,7 +64,7 @@ MIN_ASKED_BIGRAMS = 1
 _KPI_OF_A_CASE = re.compile(r"kpi|ＫＰＩ|績效指標|成果指標|指標は|評価指標", re.I)
 # A follow-up asking past the cases shown (「其他的呢」, "which others"), not about one of them.
 _OTHER_CASES = re.compile(
-    r"其他|類似|相似|哪些|還有|幾個|兩個|兩案|兩者|這些|那些|ほかに|他に|似た|別の|両方"
+    r"其他|類似|相似|哪些|還有|幾個|這兩|那兩|兩案|兩者|這些|那些|ほかに|他に|似た|別の|両方"
     r"|\b(?:similar|other|others|another|which|list|any|both|these|those)\b",
     re.I,
 )
@@ -72,7 +72,16 @@ _OTHER_CASES = re.compile(
 _BEYOND_A_CASE = re.compile(
     r"全日本|全國|全国|全台|全臺|一般來說|平均|\b(?:nationwide|national|overall|in general)\b", re.I
 )
+# Singling out one listed case by what it is: 「那個種櫻桃的」, 「高校生がカフェをやっているのは」, "the one with …".
+_PICKS_ONE = re.compile(
+    r"那個|這個|那一?案|哪一案|哪個|哪一個|的那|のは|のほう|の方|のやつ|どれ|どこ"
+    r"|\bthe (?:[\w-]+\s){0,8}?one\b|\bwhich\b",
+    re.I,
+)
+PICK_MARGIN = 0.02  # cosine lead of the nearest listed case over the next (set on the learn dialogues)
+PICK_TEXT_CHARS = 300  # a case is compared by its title, place and opening: what it did
 CASE_COVERAGE = 0.4  # share of the question's own bigrams that the named case's text must hold
+ENGLISH_OTHER_WORDS = 2  # words besides a case question's own that a pronoun follow-up may carry
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
@@ -121,6 +130,7 @@ class AnswerService:
         # Requests run in a thread pool, so the cache's reads and writes hold a lock (never while embedding).
         self._sentence_cache: OrderedDict[str, tuple[list[tuple[int, str, bool]], np.ndarray]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._title_vectors: dict[str, np.ndarray] = {}  # case id → its embedded title, place and opening
 
     def _sentences(self, hit: SearchHit) -> tuple[list[tuple[int, str, bool]], np.ndarray]:
         key = f"{hit.chunk_id}:{hash(hit.text)}"  # re-ingested text gets new vectors
@@ -200,9 +210,9 @@ class AnswerService:
         pointing = refers_back(question) or points_back(question)
         context = self.case_names.shown_lines(answer.content) if answer and pointing else {}
         picked = self.case_names.pick(question, candidates, places=pointing, context=context)
-        if (
-            picked is None and pointing
-        ):  # a case the answer did not show, by a word of its title (「那個木都」)
+        if picked is None and pointing:  # a listed case by what it is, in any language (「高校生がカフェを」)
+            picked = self._pick_by_meaning(question, candidates)
+        if picked is None and pointing:  # a case the answer did not show, by a rare title word (「那個木都」)
             picked = self.case_names.pick(question, sorted(self.case_names.cases), places=False)
         if picked is not None:
             return picked
@@ -219,6 +229,43 @@ class AnswerService:
         if answered_about and bare.intent == "other" and not bare.concepts:
             return answered_about if self.case_covers(answered_about, question) else None
         return None
+
+    @staticmethod
+    def _english_about_case(question: str) -> bool:
+        """An English question about the case in focus cannot be checked against the case's Chinese text word by
+        word: it is about the case when it singles the case out or points back, asks what practitioners ask of a
+        case ("who runs it", "what KPIs"), and says little else ("The one with the themed trains - who runs it?",
+        not "Any good hotels near the Kamiyama one?")."""
+        if answer_lang(question) != "en" or not glossary().asks_a_case_topic(question):
+            return False
+        if _PICKS_ONE.search(question):
+            return True
+        rest = glossary().without_case_facets(question)
+        return refers_back(question) and len(re.findall(r"[a-z]{3,}", rest)) <= ENGLISH_OTHER_WORDS
+
+    def _pick_by_meaning(self, question: str, candidates: list[str]) -> str | None:
+        """The listed case whose title, place and opening are clearly nearest the question in meaning, when one is
+        ("the one along the river with the themed trains")."""
+        if len(candidates) < 2 or not _PICKS_ONE.search(question):
+            return None
+        vectors = self._case_vectors(candidates)
+        asked = self.kb.retriever.embed_query(question)
+        ranked = sorted(((float(np.dot(asked, vectors[c])), c) for c in candidates), reverse=True)
+        (best, case_id), (second, _) = ranked[0], ranked[1]
+        return case_id if best - second >= PICK_MARGIN else None
+
+    def _case_vectors(self, case_ids: list[str]) -> dict[str, np.ndarray]:
+        with self._cache_lock:
+            missing = [c for c in case_ids if c not in self._title_vectors]
+        if missing:  # each case's title and place embedded once, outside the lock
+            docs = [self.composer.corpus.documents[c] for c in missing]
+            embedded = self.kb.retriever.embedder.embed_passages(
+                [f"{d.title}（{d.place or ''}）{d.body[:PICK_TEXT_CHARS]}" for d in docs]
+            )
+            with self._cache_lock:
+                self._title_vectors.update(zip(missing, embedded, strict=True))
+        with self._cache_lock:
+            return {c: self._title_vectors[c] for c in case_ids}
 
     def case_covers(self, case_id: str, question: str) -> bool:
         """Whether the case's own text covers what the question asks about it (「門諾醫院投資了多少」 of the
@@ -431,7 +478,9 @@ class AnswerService:
             and (judged_understood.all_factors or judged_understood.levels)
         )
         focus = self.case_in_focus(request)
-        about_a_case = focus is not None and self.case_covers(focus, request.question)
+        about_a_case = focus is not None and (
+            self.case_covers(focus, request.question) or self._english_about_case(request.question)
+        )
         if not (names_the_domain or about_a_case) and not self.supported(
             plan.judged_on, judged_vector, judged
         ):

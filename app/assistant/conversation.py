@@ -98,7 +98,7 @@ def residual(question: str) -> str:
 # Pointing at one thing named earlier (「那個招商經理」, 「它的KPI」, "the Yuli one", 「その事例」), not just moving on (「那…」).
 _REFERS = re.compile(
     r"那個|這個|那位|這位|該|它|他們|她們|他|她|其中|那裡|當地|その|それ|そこ|彼ら|この"
-    r"|のほう|の方|のやつ|\b(?:it|its|they|them|their|there|that one|this one|the (?:[\w-]+\s){1,4}?one)\b",
+    r"|のほう|の方|のやつ|\b(?:it|its|they|them|their|there|that one|this one|the (?:[\w-]+\s){0,4}?one)\b",
     re.IGNORECASE,
 )
 

@@ -33,6 +33,15 @@ class Term(BaseModel):
         return {"zh-TW": self.zh or code, "en": self.en, "ja": self.ja}[lang]
 
 
+class CaseFacets(BaseModel):
+    """What practitioners ask about one case, and the English words around such a question."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    topics: tuple[str, ...]
+    function_words: tuple[str, ...]
+
+
 class Glossary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,7 +53,7 @@ class Glossary(BaseModel):
     project_kinds: dict[str, Term]
     principles: dict[str, Term]
     concepts: dict[str, Term]
-    case_facets: tuple[str, ...]
+    case_facets: CaseFacets
     frames: dict[AnswerLang, dict[str, str]]
 
     def names(self, section: str, lang: AnswerLang) -> dict[str, str]:
@@ -95,10 +104,16 @@ class Glossary(BaseModel):
     def without_case_facets(self, text: str) -> str:
         """`text` (folded) without the words that ask about a case (who leads it, its funding, its results)."""
         rest = _fold(text)
-        for word in sorted(self.case_facets, key=len, reverse=True):
+        words = self.case_facets.topics + self.case_facets.function_words
+        for word in sorted(words, key=len, reverse=True):
             while (start := find_word(rest, _fold(word))) >= 0:
                 rest = rest[:start] + " " + rest[start + len(word) :]
         return rest
+
+    def asks_a_case_topic(self, text: str) -> bool:
+        """Whether `text` asks one of the things practitioners ask about a case (who leads it, its money …)."""
+        folded = _fold(text)
+        return any(find_word(folded, _fold(word)) >= 0 for word in self.case_facets.topics)
 
 
 def _fold(text: str) -> str:

@@ -210,3 +210,17 @@ def test_a_declined_question_is_not_carried_into_the_next_follow_up(real_service
     )
     response = real_services.answers.ask(AskRequest(question="那台灣有類似的嗎？", history=turns))
     assert not response.refused and "機場" not in response.search_query
+
+
+def test_an_english_follow_up_picks_a_listed_case_by_what_it_is(real_services) -> None:
+    turns = _exchange(real_services, "Which Japanese tourism cases do you have?")
+    response = real_services.answers.ask(
+        AskRequest(question="The one along the river with the themed trains - who runs it?", history=turns)
+    )
+    assert not response.refused
+    assert {c.doc_id for c in response.citations} == {"jp-nagaragawa-tourism"}
+
+
+def test_an_english_follow_up_about_something_else_is_still_declined(real_services) -> None:
+    turns = _exchange(real_services, "Tell me about Kamiyama's satellite offices")
+    assert real_services.answers.ask(AskRequest(question="Any good hotels near it?", history=turns)).refused
