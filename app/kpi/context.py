@@ -80,6 +80,19 @@ class KpiContext:
         return lx.norm(self.text)
 
     @property
+    def reads_as_output(self) -> bool:
+        """Declared an outcome, but its wording is an activity volume (「培訓課程辦理場次」)."""
+        return (
+            self.declared_level == "outcome" and self.inferred is not None and self.inferred.level == "output"
+        )
+
+    @property
+    def measures_a_result(self) -> bool:
+        """A project outcome, and not an activity merely declared one: what the plan's activities are for. An
+        area-wide total (overall) is the context, not the project's own result."""
+        return self.level == "outcome" and not self.reads_as_output
+
+    @property
     def has_numeric_target(self) -> bool:
         return self.parsed.target is not None or self.parsed.relative_change is not None
 

@@ -30,7 +30,7 @@ SUBJECTIVE = terms(
 # Perception words inside an objective count: 「表達移居意願之諮詢者中，實際遷入設籍…之人數」 counts people who
 # moved, the intention only picks whom to count.
 OBJECTIVE_COUNT = re.compile(
-    r"(實際|實績|已|確實)[^，,；;]{0,16}(人數|戶數|件數|家數|金額|人次)|中[，,]?\s*實際"
+    r"(實際|實績|已|確實)[^，,；;]{0,16}(人數|戶數|件數|家數|金額|人次)|中[，,]?\s*實際|問卷回收"
 )
 
 
@@ -87,7 +87,9 @@ AREA_MEASURES = terms(
 
 
 # Aggregates that are whole-area even without a scope word (the example table's 綜合outcome column).
-BARE_OVERALL = terms("定居人口, 人口數, 總人口, 居住人口, 就業率, 出生率, 高齡化率, 人口社會增, (^入込客數)")
+BARE_OVERALL = terms(
+    "定居人口, ((?<!關係)(?<!交流)人口數), 總人口, 居住人口, 就業率, 出生率, 高齡化率, 人口社會增, (^入込客數)"
+)
 
 
 # Words that tie a number to the project's own beneficiaries, events or facilities.
@@ -115,9 +117,13 @@ ACTIVITY = terms(
     "志工人次, 志工參加, 志工人數, 補助[^;。]{0;8}案件數, 服務人次, "
     "觸及人次, 觸及, 招募, 核發件數, 補助件數, 補助案件數, 採択數, 採択件數, "
     "派遣件數, 策定件數, 協力團體數, ワークショップ, 參加者, 製作, 影片, volunteers, "
-    "volunteer, sessions held, hold, 修了生, 修了, "
+    "volunteer, sessions held, (\\bhold\\b), 修了生, 修了, "
     "結業人數, 參與人次, 參加人次, 預約人次, 媒合件數, 媒合件数, 輔導人次, 諮詢輔導, 曝光次數, 培訓, 啟用, "
     "執行率, 完成率, 實施率, 実施率, 撥付率, attending, hours recorded, disbursement, "
+    "獎勵補助人數, 補助在地, 媒合[^;。人]{0;16}(家|組|件), 合作[^;。]{0;8}(家數|家|戶數), 合約[^;。]{0;6}戶數, 開發, "
+    "導入[^;。]{0;10}戶數, 協力團体數, 連携自治体數, 造成數, 整備, 構築, 申込, 相談, マッチング, 修復, 見習, 培育, "
+    "涵蓋, 契作面積, 栽培面積, 轉作, 取景, "
+    "developed, upgraded, installed, joining, impressions, "
     "會員數, 電子報, メルマガ, 觀看次數, 觀看, 點閱, 瀏覽次數, 追蹤數, フォロワー, views, subscribers, followers"
 )
 
@@ -129,7 +135,9 @@ OUTCOME = terms(
     "僱用, 雇用, 就業者, 新就業, 創業數, 創業者, 開業, 新創, 移居人數, 移居者, 定居人數, 設籍, 返鄉, "
     "留鄉, 就職者, 空店, 空屋活用, 空屋, 空き, 入場, 來店, 來館, 利用者, 使用者, 住宿人數, 住宿人次, "
     "宿泊者, 回流, 減少率, 放棄地, 採用件數, 成交, 簽約, 售出, 販售量, 販賣額, 売上, 販売額, 雇用者, "
-    "移住者, 就農, 執業, 營業登記, 註冊營業, 付費會員數, 付費會員, "
+    "移住者, 就農, 執業, 自償率, 營業登記, 註冊營業, 付費會員數, 付費會員, "
+    "付費[^;。]{0;8}(人次|人數), 月租會員, 營運中, 設立登記, 設立公司, "
+    " "
     "付費參加人次, 付費參加人數, 付費人次, 付費人數, 購票人次, 售票人次, "
     "room-nights, booked, stays, paying, fees, start-ups, startups, new businesses, businesses opened, "
     "sales, revenue, income, jobs, hires, employed, settled, moved in, relocated, "
@@ -139,7 +147,7 @@ OUTCOME = terms(
 
 # Measures whose good direction is down.
 LOWER_IS_BETTER = terms(
-    "空店, 空屋, 空き, 閒置, 放棄地, 廢耕, 休耕, 荒廢, 野燒放棄, 失業, 離職, 流失, 外流, 虧損, 成本, "
+    "空店, 空屋, 空き, 空置, 閒置, 放棄地, 廢耕, 休耕, 荒廢, 野燒放棄, 失業, 離職, 流失, 外流, 虧損, 成本, "
     "赤字, (每[位人戶名]|平均)[^;。]{0;12}經費, 事故, 等待, 碳排, 排放, 垃圾, 廢棄, "
     "死亡, vacan, unemploy, cost, waste, emission, abandon, "
     "loss, leav"
@@ -174,9 +182,10 @@ HEDGES = re.compile(
 
 # Means presented as the goal (完成設施 X 處, 完成規劃書1份, 建置平台1式): an input to results, not a result.
 MEANS_AS_GOAL = re.compile(
-    r"(完成|建置|設置|興建|新建|整修|修繕|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
+    r"(完成|建置|設置|興建|新建|整修|修繕|改建|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
     r"(處|座|棟|間|個|所|站|案|份|式|套|本|冊|處所)"
-    r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app)[^，。；]{0,6}(建置|完成|成立|設立|製作)"
+    r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app|系統)[^，。；]{0,16}(建置|完成|成立|設立|製作)"
+    r"|改建[^，。；]{0,12}空間|サイト構築|(?:拠点|拠點)[^，。；]{0,10}整備"
     r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定|取得使用執照|(整修|修繕|興建)並?(啟用|完工)"
     r"|\b(?:construction|renovation)\b[^,.;]{0,20}\b(?:completed|finished)\b|\brenovated and opened\b"
     r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"
@@ -187,7 +196,8 @@ MEANS_AS_GOAL = re.compile(
 DELIVERABLE = re.compile(
     r"\d\s*(?:份|式|套|本|冊)|[一1]\s*(?:個|處|座|棟)|規劃書|計畫書|整體規劃|平台|平臺|網站|協會|手冊|資料庫|app\b|策定|作成"
     r"|\b(?:association|platform|website|manual|plan)\b|\b1 (?:site|facility|hub|base)\b"
-    r"|取得使用執照|完成(?:整修|修繕|興建)(?!\s*\d)",
+    r"|取得使用執照|完成(?:整修|修繕|興建)(?!\s*\d)|系統[^,。]{0,16}建置|(?:ポータル)?サイト|システム"
+    r"|(?:拠点|拠點|據點|基地)[^,。]{0,10}(?:整備|改修|改建)|改建[^,。]{0,12}空間",
     re.I,
 )
 # The plan's own activities done as planned (實際辦理場次／計畫場次×100%, 執行率, 実施率): says nothing of effect.
@@ -211,7 +221,7 @@ DEFINED_GROUPS = re.compile(
 )
 # A counting rule stated: 設籍滿6個月, 完成營業登記, 住民票を移し, registered, for at least 12 months.
 COUNTING_RULE = re.compile(
-    r"設籍|戶籍|登記|立案|實際|經[^，,]{0,6}後|滿\s*\d+\s*(?:個月|年)|以上之|住民票|転入届|開業届|登録|届出|継続|持續營業|仍|"
+    r"設籍|戶籍|登記|立案|實際|經[^，,]{0,6}後|滿\s*\d+\s*(?:個月|年)|以上之|住民票|転入届|轉入屆|住民基本台帳|開業届|開業屆|登録|登錄|届出|屆出|認定|継続|繼続|持續營業|仍|"
     r"registered|register|still trading|for at least|after \d+ months|defined as",
     re.I,
 )

@@ -379,3 +379,42 @@ def test_japanese_and_english_links_to_another_department() -> None:
     for description in ("石巻市産業推進課が主管し、男女共同参画推進課と連携して女性起業塾を開催する。",
                         "Tied to the village forestry policy; an entrepreneur school trains founders."):  # fmt: skip
         assert not plan_fires(plan_rules.factor_cross_policy, GOOD, description=description)
+
+
+def test_an_activity_declared_an_outcome_is_no_result_of_the_plan() -> None:
+    declared = {"name": "核定青年創業補助案件數", "level": "outcome", "target": 20}
+    sessions = "辦理創業說明會暨提案工作坊每年4場"
+    assert plan_fires(plan_rules.no_outcome, declared, sessions)
+    assert fires(kpi_rules.output_as_outcome, sessions, declared)  # the plan has no real result beside it
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("媒合農產品通路業者116年達10家", "output"), ("合作在地店家116年達40家", "output"),
+     ("開發玉米新商品｜基準值：－｜目標值：116年累計8項", "output"), ("返鄉青年就業媒合成功人數由30人增至60人", "outcome"),
+     ("森林療癒付費遊程參加人次：116年1萬2千人次（113年3,200人次）", "outcome"), ("可可契作面積", "output"),
+     ("翼豆契作收購量", "outcome"), ("Migrant households settled via the desk: 500 in FY2027 (FY2023: 270)", "outcome")],
+)  # fmt: skip
+def test_more_outputs_and_results(text: str, level: str) -> None:
+    assert classify_level(text).level == level
+
+
+def test_findings_that_a_table_row_or_a_perception_should_not_raise() -> None:
+    assert not fires(
+        kpi_rules.vague_wording, "レジ通過者数｜基準値 約18万人（H28年度）｜目標値 18万人（R2年度）"
+    )
+    assert not fires(
+        kpi_rules.subjective, "活動滿意度問卷回收500份（116年）"
+    )  # counts returned questionnaires
+    assert not fires(kpi_rules.means_as_goal, "駅前広場整備の満足度")  # a perception, found by subjective
+    assert not fires(kpi_rules.indirect, "関係人口数｜基準値 －｜目標値 300人（R8年度）")
+    assert not fires(kpi_rules.undefined_count, "新規就農者数（認定新規就農者）")
+    assert not fires(kpi_rules.unambitious, "木都街區空置店面數：由112年52間降至116年30間")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["完成沙丘步道導覽系統（含QR code解說牌）建置", "創業支援ポータルサイト構築", "閒置倉庫改建共享工作空間"],
+)
+def test_systems_sites_and_converted_spaces_are_means(text: str) -> None:
+    assert fires(kpi_rules.means_as_goal, text) and not fires(kpi_rules.output_as_outcome, text)

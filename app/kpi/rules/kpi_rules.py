@@ -80,7 +80,7 @@ def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     if activity is None or activity.level != "output":
         return None
     declared = kpi.declared_level == "outcome"
-    plan_has_outcome = any(k.level == "outcome" for k in kpi.plan.kpis)
+    plan_has_outcome = any(k.measures_a_result for k in kpi.plan.kpis)
     if not declared and plan_has_outcome:
         return None  # a legitimate management output beside real outcomes
     key = "output_as_outcome" if declared else "output_as_outcome_only"
@@ -146,6 +146,8 @@ def no_deadline(kpi: KpiContext) -> Verdict | None:
 
 
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+# The labelled past value in a table row: 「基準値 約18万人（H28年度）｜目標値 18万人」.
+_REFERENCE_PART = re.compile(r"(?:基準值|基準値|現況值|現況|現狀|baseline)[^｜|/／;；]*")
 
 
 def _means(kpi: KpiContext) -> re.Match[str] | None:
@@ -161,8 +163,8 @@ def _means(kpi: KpiContext) -> re.Match[str] | None:
 )
 def means_as_goal(kpi: KpiContext) -> Verdict | None:
     match = _means(kpi)
-    if not match or kpi.declared_level == "output":
-        return None
+    if not match or kpi.declared_level == "output" or lx.contains_any(kpi.normalised, lx.SUBJECTIVE):
+        return None  # 「駅前広場整備の満足度」 measures a perception of the means: the subjective finding says so
     others_carry_results = any(k is not kpi and k.level == "outcome" and not _means(k) for k in kpi.plan.kpis)
     one_off = lx.DELIVERABLE.search(kpi.normalised)  # 整修並啟用1處, 平台1式: the means itself is the goal
     if kpi.declared_level is None and others_carry_results and not one_off:
@@ -179,7 +181,7 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
 )
 def vague_wording(kpi: KpiContext) -> Verdict | None:
     # A hedge on the past value in brackets (「（113年約80萬元）」) leaves the target exact.
-    found = lx.HEDGES.search(_BRACKETED.sub(" ", kpi.normalised))
+    found = lx.HEDGES.search(_REFERENCE_PART.sub(" ", _BRACKETED.sub(" ", kpi.normalised)))
     if not found:
         return None
     hedge = found.group(0).strip()

@@ -8,7 +8,7 @@ import re
 from app.i18n import catalog
 from app.knowledge.documents import FACTORS
 from app.kpi import lexicon as lx
-from app.kpi.context import KpiContext, PlanContext
+from app.kpi.context import PlanContext
 from app.kpi.messages import Localized, localized
 from app.kpi.rules import Verdict, plan_rule
 from app.kpi.suggestions import BY_CATEGORY, DEFAULT_MEASURE, MEASURES_EN
@@ -24,11 +24,6 @@ def localized_measure(measure: str) -> Localized:
     return {"zh-TW": measure, "en": MEASURES_EN.get(measure, measure)}
 
 
-def _reads_as_output(kpi: KpiContext) -> bool:
-    """A KPI the plan declares an outcome whose wording is an activity volume (「培訓課程辦理場次」)."""
-    return kpi.declared_level == "outcome" and kpi.inferred is not None and kpi.inferred.level == "output"
-
-
 def _factor_titles(factor: str) -> tuple[str, str]:
     """A driving-factor rule is titled by the factor's name in each language."""
     return f"要素：{FACTORS[factor]}", f"Factor: {catalog('en').factors[factor]}"
@@ -42,7 +37,7 @@ def _factor_titles(factor: str) -> tuple[str, str]:
 )
 def no_outcome(plan: PlanContext) -> Verdict | None:
     # An activity declared an outcome is not one (the output_as_outcome finding says so): its wording decides.
-    if any(k.level == "outcome" and not _reads_as_output(k) for k in plan.kpis):
+    if any(k.measures_a_result for k in plan.kpis):
         return None
     measure = BY_CATEGORY.get(plan.category or "", DEFAULT_MEASURE)
     return Verdict("no_outcome", {"measure": localized_measure(measure)})
@@ -55,7 +50,7 @@ def no_outcome(plan: PlanContext) -> Verdict | None:
     evidence="計畫output 活動量 評價與改善 管理",
 )
 def no_output(plan: PlanContext) -> Verdict | None:
-    if any(k.level == "output" or _reads_as_output(k) for k in plan.kpis):
+    if any(k.level == "output" or k.reads_as_output for k in plan.kpis):
         return None
     return Verdict("no_output")
 
