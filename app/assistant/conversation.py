@@ -164,6 +164,12 @@ def without_openers(question: str) -> str:
     return _OPENERS.sub("", question).strip() or question
 
 
+def _follows_up(question: str) -> bool:
+    """Points back, or asks nothing but what one asks of a case (「誰在主導？是町公所嗎？」): it leaned on the
+    question before it."""
+    return points_back(question) or not residual(glossary().without_case_facets(question))
+
+
 def plan_query(request: AskRequest) -> QueryPlan:
     """The query for `request.question` given the conversation so far (user turns only)."""
     question = without_openers(request.question)
@@ -179,7 +185,7 @@ def plan_query(request: AskRequest) -> QueryPlan:
     for earlier_question in reversed(earlier):
         if residual(earlier_question):
             carried.append(earlier_question)
-        if len(carried) == MAX_CARRIED or (carried and not points_back(earlier_question)):
+        if len(carried) == MAX_CARRIED or (carried and not _follows_up(earlier_question)):
             break
     if not carried:
         return QueryPlan(query=question, judged_on=question)

@@ -1,6 +1,6 @@
 """KPI critique evaluation on a labelled set (eval/kpi_labelled.yaml, kpi_heldout.yaml, blind/kpi_learn.yaml,
-kpi_learn2.yaml, kpi_unseen.yaml): per-code precision and recall, the false-flag rate on clean KPIs, level accuracy, and the
-warm time to critique a 10-KPI plan.
+kpi_learn2.yaml, kpi_learn3.yaml, kpi_unseen.yaml): per-code precision and recall, the false-flag rate on clean
+KPIs, level accuracy, and the warm time to critique a 10-KPI plan.
 
 A set is scored on the contract's codes plus every extension code it labels (the blind sets of issue 10 label
 `vague_wording`, `achievement_rate`, `no_data_source` …); extension codes a set does not label are counted apart."""

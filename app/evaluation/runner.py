@@ -10,6 +10,7 @@ from app.evaluation.answers import AnswerEvalReport, run_answer_eval
 from app.evaluation.chat import ChatEvalReport, Rate, run_chat_eval
 from app.evaluation.kpi import (
     BLIND_LEARN2_SET,
+    BLIND_LEARN3_SET,
     BLIND_LEARN_SET,
     BLIND_UNSEEN_SET,
     HELDOUT_SET,
@@ -132,6 +133,7 @@ def run_evaluations(
             ("kpi_heldout", HELDOUT_SET),
             ("kpi_blind_learn", BLIND_LEARN_SET),
             ("kpi_blind_learn2", BLIND_LEARN2_SET),
+            ("kpi_blind_learn3", BLIND_LEARN3_SET),
             ("kpi_blind_unseen", BLIND_UNSEEN_SET),
         )
         for key, name in kpi_sets:

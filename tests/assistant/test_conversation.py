@@ -99,3 +99,10 @@ def test_a_declined_question_is_no_anchor() -> None:
     ]  # fmt: skip
     plan = plan_query(AskRequest(question="那台灣有類似的嗎？", history=history))
     assert OLD_STREET in plan.query and "下雨" not in plan.query
+
+
+def test_a_bare_case_question_carries_the_question_it_leaned_on() -> None:
+    plan = plan_query(
+        ask("那台灣有類似的嗎？", "神山町的衛星辦公室是怎麼做起來的？", "誰在主導？是町公所嗎？")
+    )
+    assert "神山町" in plan.query and plan.filters is not None and plan.filters.country == "TW"
