@@ -27,9 +27,9 @@ LABELLED_SET = "kpi_labelled.yaml"
 HELDOUT_SET = "kpi_heldout.yaml"
 # Issue 10: written blind from a labelling spec and the research notes; `learn` may be tuned on, `unseen` never.
 BLIND_LEARN_SET = "blind/kpi_learn.yaml"
-BLIND_LEARN2_SET = (
-    "blind/kpi_learn2.yaml"  # a second blind learn set, written for issue 10's level conventions
-)
+# Second and third blind learn sets: level conventions, output-only plans, whole-area totals, means, trends.
+BLIND_LEARN2_SET = "blind/kpi_learn2.yaml"
+BLIND_LEARN3_SET = "blind/kpi_learn3.yaml"
 BLIND_UNSEEN_SET = "blind/kpi_unseen.yaml"
 # The labels use the contract's codes; extension codes are counted apart.
 KPI_CODES = contract_codes(KPI_RULES)
