@@ -44,7 +44,9 @@ OFF_TOPIC = (
     "blind/offtopic_train2.yaml",
     "blind/offtopic_train3.yaml",
 )
-EMBEDDING_SCALE = 20.0  # chosen by 5-fold cross-validation on the learn and train splits (with C, threshold): of the
+EMBEDDING_SCALE = (
+    20.0  # chosen by 5-fold cross-validation on the learn and train splits (with C, threshold): of the
+)
 # settings tried (C 3/10/30, threshold 0.4–0.8) the one with the fewest errors of both kinds together
 C = 3.0
 THRESHOLD = 0.6
