@@ -63,9 +63,19 @@ def print_kpi(report: KpiEvalReport, console: Console, show_mistakes: bool = Fal
     console.print(
         f"critique of a 10-KPI plan (warm): p50 {report.critique_ms_p50} ms, p95 {report.critique_ms_p95} ms"
     )
-    if show_mistakes:
+    if show_mistakes and _kept_unseen(report.name):
+        console.print(
+            f"  ({len(report.mistakes)} mistakes not listed: an unseen set is measured, never read)"
+        )
+    elif show_mistakes:
         for line in report.mistakes:
             console.print(f"  ✗ {line}", highlight=False)
+
+
+def _kept_unseen(name: str) -> bool:
+    """Sets kept unseen (`*_unseen`, the `fresh` split): their figures are printed, their items never, so that
+    `--mistakes` cannot leak them into a change."""
+    return name.endswith("unseen") or name in ("unseen", "fresh")
 
 
 def print_answers(report: AnswerEvalReport, console: Console) -> None:
@@ -117,7 +127,11 @@ def print_chat(report: ChatEvalReport, console: Console, show_mistakes: bool = F
         for name, value in rows:
             table.add_row(name, value)
         console.print(table)
-        if show_mistakes:
+        if show_mistakes and _kept_unseen(split.split):
+            console.print(
+                f"  ({len(split.failures)} failures not listed: an unseen split is measured, never read)"
+            )
+        elif show_mistakes:
             for line in split.failures:
                 console.print(f"  ✗ {line}", highlight=False)
 

@@ -75,3 +75,26 @@ def test_kpi_eval_counts_hits_misses_and_false_flags(tmp_path: Path, hashing_emb
     assert report.kpis == 3 and report.clean_kpis == 2
     assert report.false_flag_rate == 0.5
     assert any("no_deadline" in line for line in report.mistakes)
+
+
+def test_mistakes_of_an_unseen_set_are_never_printed() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from app.evaluation.kpi import KpiEvalReport
+    from app.evaluation.runner import print_kpi
+
+    def printed(name: str) -> str:
+        out = StringIO()
+        report = KpiEvalReport(
+            name=name, plans=1, kpis=1, codes=[], clean_kpis=0, false_flag_rate=0.0, level_accuracy=1.0,
+            unlabelled_codes={}, critique_ms_p50=1.0, critique_ms_p95=1.0,
+            mistakes=["ku01#0 全鄉觀光人次: +[] -['indirect']"],
+        )  # fmt: skip
+        print_kpi(report, Console(file=out, width=200), show_mistakes=True)
+        return out.getvalue()
+
+    assert "全鄉觀光人次" in printed("kpi_learn")
+    unseen = printed("kpi_unseen")
+    assert "全鄉觀光人次" not in unseen and "1 mistakes not listed" in unseen
