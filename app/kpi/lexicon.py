@@ -23,7 +23,8 @@ SUBJECTIVE = terms(
     "滿意度, 滿足度, 滿足程度, 幸福感, 幸福度, 認同度, 認同感, 認知度, 知名度, 好感度, 意願, 意向, 感受, "
     "印象, 信賴度, 歸屬感, 榮譽感, 喜愛度, 期待度, 參與感, 支持度, 好評率, 好評, 評分, 評價分數, 星等, 推薦度, "
     "淨推薦值, nps, 口碑, 想再來, 願意再來, 願意推薦, 會推薦, 住み続けたい, 住みたい, 行きたい, 満足, 評価, "
-    "と答えた, 意識, 愛着, satisfaction, awareness, perception, happiness, wellbeing, well-being, sentiment, "
+    "と答えた, と回答, 來たい, feel that, who feel, 意識, 愛着, satisfaction, awareness, "
+    "perception, happiness, wellbeing, well-being, sentiment, "
     "would come back, would return, would recommend, say they, net promoter, (\\brating), (\\breviews), "
     "満足度"
 )
@@ -42,11 +43,15 @@ VAGUE_VERBS = terms("提升, 促進, 加強, 強化, 活絡, 帶動, 打造, 擴
 WHOLE_AREA = re.compile(
     r"全(市|鎮|鄉|縣|區|島|村|國|臺|台|町|域)|[a-z]+-wide\b|\b(whole|entire) (city|county|town|island|prefecture|region)"
     # A named township's or city's own total: 「鹿野鄉設籍人口」, 「郡上市観光入込客数」, "visitors to Fengbin Township"
-    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|區|縣|町|村|地區|島)(?:の|之|的)?"
-    r"(?:設籍人口|總人口|人口|就業人口|農業總產值|農業產值|總產值|觀光遊憩據點人次|遊憩據點人次|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
+    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|區|縣|町|村|地區|島)(?:の|之|的)?(?:\d+[–~-]\d+歲|每年|年間)?"
+    r"(?:設籍人口|總人口|人口|就業人口|旅遊人數|農業總產值|農業產值|總產值|觀光遊憩據點人次|遊憩據點人次|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
     r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增|觀光入込客數|入込客數|轉入者數|轉出者數)"
     r"|^(?:市|町|村)の(?:人口|転入者数|観光入込客数|轉入者數|觀光入込客數)"
     r"|\b(?:visitors|tourists|population|residents) (?:to|of|in) [a-z]+ (?:township|town|city|county|village)\b"
+    r"|\bthe (?:county|city|town|township|prefecture|village|island)'s (?:[a-z-]+ ){0,3}?"
+    r"(?:population|visitors|tourists|residents|arrivals|landings|employment|births|households)\b"
+    # 「町全体の耕作放棄地面積」, 「市全体の空き家率」, 「轄區內合法民宿家數」: the scope alone makes it an area total
+    r"|(?:市|町|村|縣|鄉|鎮)全(?:體|体)の?|轄區內|轄區"
 )
 # A KPI labelled as the plan's overall goal (【總目標】, 全体目標, "Overall goal"): level overall by the plan's word.
 OVERALL_LABEL = re.compile(
@@ -216,7 +221,7 @@ DEFINED_GROUPS = re.compile(
     r"返鄉青年|青年返鄉|返鄉人數|留鄉青年|移居人口|移居者|移居人數|移居戶|移住者|移住者数|関係人口|關係人口|新住民"
     r"|創業家數|創業數|創業件数|創業者数|創業件數|創業者數|移住者數|新創事業數|創業人數|returning youth|returnees|new residents|"
     r"relocat\w* (?:people|residents|households)|migrants|start-ups? (?:created|launched)|businesses created"
-    r"|新進青農|新規就農者|new businesses",
+    r"|新進青農|新規就農者|移入人口|新設立公司|new businesses",
     re.I,
 )
 # A counting rule stated: 設籍滿6個月, 完成營業登記, 住民票を移し, registered, for at least 12 months.

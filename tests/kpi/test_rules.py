@@ -418,3 +418,26 @@ def test_findings_that_a_table_row_or_a_perception_should_not_raise() -> None:
 )
 def test_systems_sites_and_converted_spaces_are_means(text: str) -> None:
     assert fires(kpi_rules.means_as_goal, text) and not fires(kpi_rules.output_as_outcome, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["町全体の耕作放棄地面積｜基準値 120ha（H28）｜目標値 115ha（H30年度）", "轄區內合法民宿家數由113年60家增至116年72家",
+     "東港鎮每年旅遊人數增加", "南投縣20–39歲人口淨遷入數",
+     "The county's registered population aged 20-39: 53,000 by 2027 (2023: 52,000)"],
+)  # fmt: skip
+def test_a_scope_alone_makes_an_area_total(text: str) -> None:
+    assert fires(kpi_rules.indirect, text)
+
+
+def test_an_area_s_own_asset_is_no_area_total() -> None:
+    text = "Unit carbon emissions of the township's electric shuttles fall from 0.9 to 0.5 kg by 2027"
+    assert not fires(kpi_rules.indirect, text)
+
+
+def test_more_perceptions_and_groups_to_define() -> None:
+    assert fires(kpi_rules.subjective, "改修店舗利用者のうち「また来たい」と回答した割合 70%（R8年度）")
+    assert fires(
+        kpi_rules.subjective, "Share of participating mothers who feel that work and childcare fit: 75%"
+    )
+    assert fires(kpi_rules.undefined_count, "新移入人口116年達80人")
