@@ -201,14 +201,16 @@ class AnswerService:
             return named[0] if len(named) == 1 else None
         if not request.history or _OTHER_CASES.search(question) or _BEYOND_A_CASE.search(question):
             return None
-        if understand(question).intent == "find_cases":  # 「台灣地方創業的案例呢？」 asks for cases anew
+        understood = understand(question)
+        if understood.intent == "find_cases":  # 「台灣地方創業的案例呢？」 asks for cases anew
             return None
         answer, asked = last_exchange(request)
         cited = [doc_id for doc_id in (answer.cited if answer else []) if doc_id in self.case_names.cases]
-        shown = self.case_names.mentioned(answer.content) if answer else []
+        lines = self.case_names.shown_lines(answer.content) if answer else {}
+        shown = list(lines)
         candidates = list(dict.fromkeys(self.case_names.named(asked) + shown + cited))
         pointing = refers_back(question) or points_back(question)
-        context = self.case_names.shown_lines(answer.content) if answer and pointing else {}
+        context = lines if pointing else {}
         picked = self.case_names.pick(question, candidates, places=pointing, context=context)
         if picked is None and pointing:  # a listed case by what it is, in any language (「高校生がカフェを」)
             picked = self._pick_by_meaning(question, candidates)
@@ -225,8 +227,7 @@ class AnswerService:
                 if named:
                     return named[0] if len(named) == 1 else None
             return None
-        bare = understand(question)
-        if answered_about and bare.intent == "other" and not bare.concepts:
+        if answered_about and understood.intent == "other" and not understood.concepts:
             return answered_about if self.case_covers(answered_about, question) else None
         return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from app.assistant.schemas import AskRequest, Turn
 from app.i18n.glossary import glossary
@@ -77,22 +78,22 @@ LATIN_WORD_SIZE = 2  # one English topic word weighs as much as two Chinese char
 def topic_size(question: str) -> int:
     """How much topic a question has of its own: Chinese/Japanese characters of its residual, plus two for
     each English word that is not an auxiliary."""
-    rest = residual(question)
-    text = _POINTERS.sub(" ", question)
-    for pattern in _COUNTRIES.values():
-        text = pattern.sub(" ", text)
-    words = [
-        w for w in _LATIN_RUN.findall(_QUESTION_WORDS.sub(" ", text)) if w.lower() not in _EN_AUXILIARIES
-    ]
-    return len(_LATIN_RUN.sub("", rest)) + LATIN_WORD_SIZE * len(words)
+    own = _own_part(question)
+    words = [w for w in _LATIN_RUN.findall(own) if w.lower() not in _EN_AUXILIARIES]
+    return len(_LATIN_RUN.sub("", _PUNCTUATION.sub("", own))) + LATIN_WORD_SIZE * len(words)
 
 
 def residual(question: str) -> str:
     """The question's own topic: without pointers, country names, question words and punctuation."""
+    return _PUNCTUATION.sub("", _own_part(question))
+
+
+def _own_part(question: str) -> str:
+    """The question without pointers, country names and question words (its punctuation and spaces kept)."""
     text = _POINTERS.sub(" ", question)
     for pattern in _COUNTRIES.values():
         text = pattern.sub(" ", text)
-    return _PUNCTUATION.sub("", _QUESTION_WORDS.sub(" ", text))
+    return _QUESTION_WORDS.sub(" ", text)
 
 
 # Pointing at one thing named earlier (「那個招商經理」, 「它的KPI」, "the Yuli one", 「その事例」), not just moving on (「那…」).
@@ -132,9 +133,13 @@ def country_of(question: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+@cache
+def _refusals() -> frozenset[str]:
+    return frozenset(glossary().frame(lang, "refusal") for lang in glossary().frames)
+
+
 def _declined(turn: Turn | None) -> bool:
-    refusals = {glossary().frame(lang, "refusal") for lang in glossary().frames}
-    return turn is not None and turn.role == "assistant" and turn.content.strip() in refusals
+    return turn is not None and turn.role == "assistant" and turn.content.strip() in _refusals()
 
 
 def answered_questions(request: AskRequest) -> list[str]:

@@ -73,13 +73,12 @@ class CaseNames:
         return sorted(found, key=lambda case_id: found[case_id])
 
     def shown_lines(self, text: str) -> dict[str, str]:
-        """Case id → the line of `text` (an earlier answer) that shows the case's title: what the answer said
-        of it (「…成龍村農地開始積水成濕地」 lets 「濕地那個」 point at it)."""
-        lines = text.splitlines()
+        """Case id → the line of `text` (an earlier answer) that shows the case's title, in the order of
+        `mentioned`: what the answer said of it (「…成龍村農地開始積水成濕地」 lets 「濕地那個」 point at it)."""
+        lines = text.splitlines()  # a title holds no line break, so some line holds each one mentioned
         return {
             case_id: next(line for line in lines if self.corpus.documents[case_id].title in line)
             for case_id in self.mentioned(text)
-            if any(self.corpus.documents[case_id].title in line for line in lines)
         }
 
     def pick(

@@ -94,26 +94,31 @@ class Glossary(BaseModel):
 
     def without_terms(self, text: str, sections: tuple[str, ...]) -> str:
         """`text` (folded) with every alias of `sections` taken out: what else a question says."""
-        rest = _fold(text)
-        for section in sections:
-            for alias, _code in self._longest_alias_first[section]:
-                while (start := find_word(rest, alias)) >= 0:
-                    rest = rest[:start] + " " + rest[start + len(alias) :]
-        return rest
+        aliases = [alias for section in sections for alias, _code in self._longest_alias_first[section]]
+        return _without_words(_fold(text), aliases)
+
+    @cached_property
+    def _case_facet_words(self) -> list[str]:
+        """The case facets' topics and function words, folded, longest first."""
+        words = {_fold(word) for word in self.case_facets.topics + self.case_facets.function_words}
+        return sorted(words, key=len, reverse=True)
 
     def without_case_facets(self, text: str) -> str:
         """`text` (folded) without the words that ask about a case (who leads it, its funding, its results)."""
-        rest = _fold(text)
-        words = self.case_facets.topics + self.case_facets.function_words
-        for word in sorted(words, key=len, reverse=True):
-            while (start := find_word(rest, _fold(word))) >= 0:
-                rest = rest[:start] + " " + rest[start + len(word) :]
-        return rest
+        return _without_words(_fold(text), self._case_facet_words)
 
     def asks_a_case_topic(self, text: str) -> bool:
         """Whether `text` asks one of the things practitioners ask about a case (who leads it, its money …)."""
         folded = _fold(text)
         return any(find_word(folded, _fold(word)) >= 0 for word in self.case_facets.topics)
+
+
+def _without_words(text: str, words: list[str]) -> str:
+    """`text` with every occurrence of each of `words` (in the order given) replaced by a space."""
+    for word in words:
+        while (start := find_word(text, word)) >= 0:
+            text = text[:start] + " " + text[start + len(word) :]
+    return text
 
 
 def _fold(text: str) -> str:

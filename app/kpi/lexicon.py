@@ -120,7 +120,7 @@ ACTIVITY = terms(
     "合作業者家數, 合作旅宿業者家數, 合作店家數, 路線數, renovation, "
     "renovate, complete, train, set up, launch, 受理件數, 申請件數, 梯次, 參訪團, 團數, 結訓人數, "
     "志工人次, 志工參加, 志工人數, 補助[^;。]{0;8}案件數, 服務人次, "
-    "觸及人次, 觸及, 招募, 核發件數, 補助件數, 補助案件數, 採択數, 採択件數, "
+    "觸及人次, 觸及, 招募, 核發件數, 補助件數, 採択數, 採択件數, "
     "派遣件數, 策定件數, 協力團體數, ワークショップ, 參加者, 製作, 影片, volunteers, "
     "volunteer, sessions held, (\\bhold\\b), 修了生, 修了, "
     "結業人數, 參與人次, 參加人次, 預約人次, 媒合件數, 媒合件数, 輔導人次, 諮詢輔導, 曝光次數, 培訓, 啟用, "
@@ -236,7 +236,7 @@ DATA_SOURCES = terms(
     "住宿申報, 系統紀錄, 紀錄,  出貨, 收據, 發票, pos, 會計, 簽到, 報名系統, 名冊, 資料來源, 依據, 核計, 以.{0,8}計算, "
     "住民基本台帳, 台帳, 統計, 調査, アンケート, 実績報告, 売上データ, 集計, 記録, statistics, records, "
     "ledger, register, survey, sales data, ticketing, booking data, counted from, measured by, tracked through, "
-    "logs, 為準, 投保, 紀錄認定, 申報, 銷售資料, 営業報告, 計測, 届出, 屆出"
+    "logs, 為準, 投保, 紀錄認定, 申報, 銷售資料, 営業報告, 計測, 届出"
 )
 # How results are checked and made public: external review, council reports, publication.
 VERIFICATION = terms(
@@ -284,7 +284,7 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
     "self_reliance": terms(
         "營收, 收入, 自籌, 自償, 民間投資, 自負盈虧, 獲利, 盈餘, 營利, 收費, 付費, 售票, 銷售, 販售, "
         "商業模式, 募資, 不依賴補助, 自主財源, 會員費, 租金收入, 回饋金, 自立, 租金(?!補), 權利金, 使用費, 場地費, 授權金, "
-        "寄賣, 賄う, 自主財源, 利用料, 學費, 繳交, 月費, 會費, 手數料, 手数料, membership fees, "
+        "寄賣, 賄う, 自主財源, 利用料, 學費, 繳交, 月費, 會費, 手数料, membership fees, "
         "covers running costs, revenue, self-funded, "
         "own funds, profit, business model, fees, sales, 收益, 売上, 事業収入"
     ),
