@@ -29,8 +29,9 @@ from app.knowledge.corpus import Corpus
 from app.knowledge.service import KnowledgeBase
 from app.services import Services, build_services
 
-# `fresh` holds refusal sets written later (issue 9's final figure), never looked at while changing code.
-SPLITS = ("learn", "unseen", "fresh")
+# `fresh` holds refusal sets written later (issue 9's final figure), never looked at while changing code;
+# `unseen2` holds dialogues and intent checklists written later still, for the same purpose.
+SPLITS = ("learn", "unseen", "fresh", "unseen2")
 # What a reader must never see in an answer: internal document ids, Markdown table pipes, and fragments
 # (a piece between sentence ends or citation marks shorter than a clause).
 _INTERNAL_ID = re.compile(r"\b(?:jp|tw|gl|article|upload)-[a-z0-9]+(?:-[a-z0-9]+)+\b")
@@ -156,6 +157,17 @@ def _lang(code: str) -> Lang:
 
 def _load(path: Path) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def _split_items(folder: Path, kind: str, split: str) -> list[dict[str, Any]]:
+    """The items of one kind in a split. Later learn sets (dialogues_learn2.yaml …) join `learn`; the unseen
+    splits stay apart, so that `unseen` keeps its own figure beside `unseen2`."""
+    paths = [folder / f"{kind}_{split}.yaml"]
+    if split == "learn":
+        paths += sorted(
+            p for p in folder.glob(f"{kind}_learn*.yaml") if re.fullmatch(r"[a-z]+_learn\d+", p.stem)
+        )
+    return [item for path in paths for item in _load(path)]
 
 
 def _within(response: AskResponse, corpus: Corpus, filters: dict[str, str]) -> bool:
@@ -298,11 +310,9 @@ def run_chat_eval(settings: Settings, kb: KnowledgeBase | None = None) -> ChatEv
     splits = []
     for split in SPLITS:
         tally = _Tally()
-        _answerable(services, _load(blind / f"answerable_{split}.yaml"), tally)
-        _off_topic(services, _load(blind / f"offtopic_{split}.yaml"), tally)
-        # dialogues_learn.yaml and dialogues_learn2.yaml both belong to `learn`
-        dialogues = [d for path in sorted(blind.glob(f"dialogues_{split}*.yaml")) for d in _load(path)]
-        _dialogues(services, dialogues, tally)
-        _intents(services, _load(blind / f"intents_{split}.yaml"), tally)
+        _answerable(services, _split_items(blind, "answerable", split), tally)
+        _off_topic(services, _split_items(blind, "offtopic", split), tally)
+        _dialogues(services, _split_items(blind, "dialogues", split), tally)
+        _intents(services, _split_items(blind, "intents", split), tally)
         splits.append(tally.report(split))
     return ChatEvalReport(splits=splits)

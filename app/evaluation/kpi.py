@@ -30,7 +30,11 @@ BLIND_LEARN_SET = "blind/kpi_learn.yaml"
 # Second and third blind learn sets: level conventions, output-only plans, whole-area totals, means, trends.
 BLIND_LEARN2_SET = "blind/kpi_learn2.yaml"
 BLIND_LEARN3_SET = "blind/kpi_learn3.yaml"
+# Fourth learn set (output-only plans, disguised outputs and perceptions, means) and a second unseen set, written
+# together after the first unseen set's mistakes had been printed once (eval/README.md).
+BLIND_LEARN4_SET = "blind/kpi_learn4.yaml"
 BLIND_UNSEEN_SET = "blind/kpi_unseen.yaml"
+BLIND_UNSEEN2_SET = "blind/kpi_unseen2.yaml"
 # The labels use the contract's codes; extension codes are counted apart.
 KPI_CODES = contract_codes(KPI_RULES)
 PLAN_CODES = contract_codes(PLAN_RULES)

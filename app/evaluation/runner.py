@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.table import Table
 
@@ -11,7 +13,9 @@ from app.evaluation.chat import ChatEvalReport, Rate, run_chat_eval
 from app.evaluation.kpi import (
     BLIND_LEARN2_SET,
     BLIND_LEARN3_SET,
+    BLIND_LEARN4_SET,
     BLIND_LEARN_SET,
+    BLIND_UNSEEN2_SET,
     BLIND_UNSEEN_SET,
     HELDOUT_SET,
     LABELLED_SET,
@@ -75,7 +79,7 @@ def print_kpi(report: KpiEvalReport, console: Console, show_mistakes: bool = Fal
 def _kept_unseen(name: str) -> bool:
     """Sets kept unseen (`*_unseen`, the `fresh` split): their figures are printed, their items never, so that
     `--mistakes` cannot leak them into a change."""
-    return name.endswith("unseen") or name in ("unseen", "fresh")
+    return re.search(r"unseen\d*$", name) is not None or name == "fresh"
 
 
 def print_answers(report: AnswerEvalReport, console: Console) -> None:
@@ -148,7 +152,9 @@ def run_evaluations(
             ("kpi_blind_learn", BLIND_LEARN_SET),
             ("kpi_blind_learn2", BLIND_LEARN2_SET),
             ("kpi_blind_learn3", BLIND_LEARN3_SET),
+            ("kpi_blind_learn4", BLIND_LEARN4_SET),
             ("kpi_blind_unseen", BLIND_UNSEEN_SET),
+            ("kpi_blind_unseen2", BLIND_UNSEEN2_SET),
         )
         for key, name in kpi_sets:
             kpi_report = run_kpi_eval(settings, path=settings.eval_dir / name)

@@ -96,5 +96,22 @@ def test_mistakes_of_an_unseen_set_are_never_printed() -> None:
         return out.getvalue()
 
     assert "全鄉觀光人次" in printed("kpi_learn")
-    unseen = printed("kpi_unseen")
-    assert "全鄉觀光人次" not in unseen and "1 mistakes not listed" in unseen
+    for name in ("kpi_unseen", "kpi_unseen2"):
+        unseen = printed(name)
+        assert "全鄉觀光人次" not in unseen and "1 mistakes not listed" in unseen
+
+
+def test_later_learn_sets_join_learn_and_each_unseen_split_stays_apart(tmp_path) -> None:
+    from app.evaluation.chat import _split_items
+
+    for stem in ("dialogues_learn", "dialogues_learn5", "dialogues_unseen", "dialogues_unseen2"):
+        (tmp_path / f"{stem}.yaml").write_text(f"- id: {stem}\n", encoding="utf-8")
+    ids = {
+        split: [d["id"] for d in _split_items(tmp_path, "dialogues", split)]
+        for split in ("learn", "unseen", "unseen2")
+    }
+    assert ids == {
+        "learn": ["dialogues_learn", "dialogues_learn5"],
+        "unseen": ["dialogues_unseen"],
+        "unseen2": ["dialogues_unseen2"],
+    }
