@@ -23,7 +23,7 @@ SUBJECTIVE = terms(
     "滿意度, 滿足度, 滿足程度, 幸福感, 幸福度, 認同度, 認同感, 認知度, 知名度, 好感度, 意願, 意向, 感受, "
     "印象, 信賴度, 歸屬感, 榮譽感, 喜愛度, 期待度, 參與感, 支持度, 好評率, 好評, 評分, 評價分數, 星等, 推薦度, "
     "淨推薦值, nps, 口碑, 想再來, 願意再來, 願意推薦, 會推薦, 住み続けたい, 住みたい, 行きたい, 満足, 評価, "
-    "と答えた, と回答, 來たい, feel that, who feel, 意識, 愛着, satisfaction, awareness, "
+    "と答えた, と回答, 來たい, feel that, who feel, 意識, 愛着, 意欲, satisfaction, awareness, "
     "perception, happiness, wellbeing, well-being, sentiment, "
     "would come back, would return, would recommend, say they, net promoter, (\\brating), (\\breviews), "
     "満足度"
@@ -32,6 +32,8 @@ SUBJECTIVE = terms(
 # moved, the intention only picks whom to count.
 OBJECTIVE_COUNT = re.compile(
     r"(實際|實績|已|確實)[^，,；;]{0,16}(人數|戶數|件數|家數|金額|人次)|中[，,]?\s*實際|問卷回收"
+    # 「表達移居意願並完成戶籍遷入登記者」: the intention picks whom to count, the registration is counted
+    r"|意願[^，,；;]{0,4}(並|且|而|後)[^，,；;]{0,4}(完成|實際|遷入|設籍|登記)"
 )
 
 
@@ -43,11 +45,14 @@ VAGUE_VERBS = terms("提升, 促進, 加強, 強化, 活絡, 帶動, 打造, 擴
 WHOLE_AREA = re.compile(
     r"全(市|鎮|鄉|縣|區|島|村|國|臺|台|町|域)|[a-z]+-wide\b|\b(whole|entire) (city|county|town|island|prefecture|region)"
     # A named township's or city's own total: 「鹿野鄉設籍人口」, 「郡上市観光入込客数」, "visitors to Fengbin Township"
-    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|區|縣|町|村|地區|島)(?:の|之|的)?(?:\d+[–~-]\d+歲|每年|年間)?"
+    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|區|縣|町|村|地區|島)\s*(?:の|之|的)?\s*(?:\d+\s*[–~-]\s*\d+\s*歲|每年|年間|年度|全年)?\s*"
     r"(?:設籍人口|總人口|人口|就業人口|旅遊人數|農業總產值|農業產值|總產值|觀光遊憩據點人次|遊憩據點人次|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
     r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增|觀光入込客數|入込客數|轉入者數|轉出者數)"
     r"|^(?:市|町|村)の(?:人口|転入者数|観光入込客数|轉入者數|觀光入込客數)"
     r"|\b(?:visitors|tourists|population|residents) (?:to|of|in) [a-z]+ (?:township|town|city|county|village)\b"
+    # "Hsinchu County annual visitors", "Onomichi City's population"
+    r"|\b[a-z]+ (?:county|city|township|town|prefecture)(?:'s)? (?:annual |yearly |total |registered )?"
+    r"(?:visitors|tourists|population|residents|arrivals|overnight stays)\b"
     r"|\bthe (?:county|city|town|township|prefecture|village|island)'s (?:[a-z-]+ ){0,3}?"
     r"(?:population|visitors|tourists|residents|arrivals|landings|employment|births|households)\b"
     # 「町全体の耕作放棄地面積」, 「市全体の空き家率」, 「轄區內合法民宿家數」: the scope alone makes it an area total
@@ -55,7 +60,7 @@ WHOLE_AREA = re.compile(
 )
 # A KPI labelled as the plan's overall goal (【總目標】, 全体目標, "Overall goal"): level overall by the plan's word.
 OVERALL_LABEL = re.compile(
-    r"總目標|总目标|整體目標|全体目標|全體目標|総合目標|總合目標|overall goal|overall target", re.I
+    r"總目標|总目标|總體目標|整體目標|全体目標|全體目標|総合目標|總合目標|overall goal|overall target", re.I
 )
 # Activity units: a count in these is something the project does (場, 梯次, 支 …).
 ACTIVITY_UNITS = terms(
@@ -71,7 +76,7 @@ POLICY_LINK = re.compile(
     # 「結合衛生局長照巷弄站服務」, 「與教育政策連結」, 「教育政策と連動」: another department's policy joined in
     r"|結合[^，。；,.;]{0,8}(局|處|署|部|課|委員會)|政策(連結|結合|連動)|政策と連動|と連動"
     # 「男女共同参画推進課と連携」, 「子育て支援・男女共同参画部門と連携」, "tied to the village forestry policy"
-    r"|(課|部門|部局|教育委員會)と連携|\b(?:tied|linked|connected) (?:in )?(?:to|with) [^.;]{0,40}\bpolic(?:y|ies)\b"
+    r"|(課|部門|部局|教育委員會)と連携|施策と(連携|連動)|(與|和)[^，。；]{0,8}(局|處|署)(合作|協力|合辦|共同)|\b(?:tied|linked|connected) (?:in )?(?:to|with) [^.;]{0,40}\bpolic(?:y|ies)\b"
 )
 
 # Whole-area scope (視点2: 直接性): the project cannot be shown to move these totals.
@@ -126,8 +131,9 @@ ACTIVITY = terms(
     "結業人數, 參與人次, 參加人次, 預約人次, 媒合件數, 媒合件数, 輔導人次, 諮詢輔導, 曝光次數, 培訓, 啟用, "
     "執行率, 完成率, 實施率, 実施率, 撥付率, attending, hours recorded, disbursement, "
     "獎勵補助人數, 補助在地, 媒合[^;。人]{0;16}(家|組|件), 合作[^;。]{0;8}(家數|家|戶數), 合約[^;。]{0;6}戶數, 開發, "
-    "導入[^;。]{0;10}戶數, 協力團体數, 連携自治体數, 造成數, 整備, 構築, 申込, 相談, マッチング, 修復, 見習, 培育, "
-    "涵蓋, 契作面積, 栽培面積, 轉作, 取景, "
+    "導入[^;。]{0;10}戶數, 協力團体數, 連携自治体數, 造成數, 整備, 構築, 申込, 相談, マッチング, 修復, 改修, 見習, 培育, "
+    "涵蓋, 契作面積, 栽培面積, 轉作, 取景, 參賽, 講習, 商談件數, 商談件数, 商談會, 商談会, "
+    "(講習|研習|課程|講座|説明会|研修)[^;。]{0;8}(參與|參加|参加)[^;。]{0;6}(人次|人數|名|人数), "
     "developed, upgraded, installed, joining, impressions, "
     "會員數, 電子報, メルマガ, 觀看次數, 觀看, 點閱, 瀏覽次數, 追蹤數, フォロワー, views, subscribers, followers"
 )
@@ -140,7 +146,7 @@ OUTCOME = terms(
     "僱用, 雇用, 就業者, 新就業, 創業數, 創業者, 開業, 新創, 移居人數, 移居者, 定居人數, 設籍, 返鄉, "
     "留鄉, 就職者, 空店, 空屋活用, 空屋, 空き, 入場, 來店, 來館, 利用者, 使用者, 住宿人數, 住宿人次, "
     "宿泊者, 回流, 減少率, 放棄地, 採用件數, 成交, 簽約, 售出, 販售量, 販賣額, 売上, 販売額, 雇用者, "
-    "移住者, 就農, 執業, 自償率, 營業登記, 註冊營業, 付費會員數, 付費會員, "
+    "移住者, 移住した, 転入した, 転入届を提出, 就農, 執業, 自償率, 營業登記, 註冊營業, 付費會員數, 付費會員, "
     "付費[^;。]{0;8}(人次|人數), 月租會員, 營運中, 設立登記, 設立公司, "
     " "
     "付費參加人次, 付費參加人數, 付費人次, 付費人數, 購票人次, 售票人次, "
@@ -187,11 +193,11 @@ HEDGES = re.compile(
 
 # Means presented as the goal (完成設施 X 處, 完成規劃書1份, 建置平台1式): an input to results, not a result.
 MEANS_AS_GOAL = re.compile(
-    r"(完成|建置|設置|興建|新建|整修|修繕|改建|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
-    r"(處|座|棟|間|個|所|站|案|份|式|套|本|冊|處所)"
+    r"(完成|建置|設置|興建|新建|整修|修繕|改建|改修|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
+    r"(處|座|棟|間|個(?!月)|所|站|案|份|式|套|本|冊|處所|箇所|か所|カ所)"
     r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app|系統)[^，。；]{0,16}(建置|完成|成立|設立|製作)"
-    r"|改建[^，。；]{0,12}空間|サイト構築|(?:拠点|拠點)[^，。；]{0,10}整備"
-    r"|(整備|設立|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定|取得使用執照|(整修|修繕|興建)並?(啟用|完工)"
+    r"|改建[^，。；]{0,12}空間|(施設|店舗|空き家|倉庫)[^，。；]{0,6}(の)?改修|サイト構築|(?:拠点|拠點)[^，。；]{0,10}整備"
+    r"|(整備|(?<!新)設立(?!登記|公司|法人)|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定|取得使用執照|(整修|修繕|興建)並?(啟用|完工)"
     r"|\b(?:construction|renovation)\b[^,.;]{0,20}\b(?:completed|finished)\b|\brenovated and opened\b"
     r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"
     r"facility|centre|center|website|app|manual|organi[sz]ation)\b"
@@ -221,7 +227,7 @@ DEFINED_GROUPS = re.compile(
     r"返鄉青年|青年返鄉|返鄉人數|留鄉青年|移居人口|移居者|移居人數|移居戶|移住者|移住者数|関係人口|關係人口|新住民"
     r"|創業家數|創業數|創業件数|創業者数|創業件數|創業者數|移住者數|新創事業數|創業人數|returning youth|returnees|new residents|"
     r"relocat\w* (?:people|residents|households)|migrants|start-ups? (?:created|launched)|businesses created"
-    r"|新進青農|新規就農者|移入人口|新設立公司|new businesses",
+    r"|新進青農|新規就農者|移入人口|新設立[^，,；;]{0,6}公司|新創店家|移入[^，,；;]{0,8}人數|new businesses",
     re.I,
 )
 # A counting rule stated: 設籍滿6個月, 完成營業登記, 住民票を移し, registered, for at least 12 months.
@@ -236,7 +242,7 @@ DATA_SOURCES = terms(
     "住宿申報, 系統紀錄, 紀錄,  出貨, 收據, 發票, pos, 會計, 簽到, 報名系統, 名冊, 資料來源, 依據, 核計, 以.{0,8}計算, "
     "住民基本台帳, 台帳, 統計, 調査, アンケート, 実績報告, 売上データ, 集計, 記録, statistics, records, "
     "ledger, register, survey, sales data, ticketing, booking data, counted from, measured by, tracked through, "
-    "logs, 為準, 投保, 紀錄認定, 申報, 銷售資料, 営業報告, 計測, 届出"
+    "logs, 為準, 投保, 紀錄認定, 申報, 銷售資料, 営業報告, 計測, 届出, 契約書, で確認, で把握"
 )
 # How results are checked and made public: external review, council reports, publication.
 VERIFICATION = terms(

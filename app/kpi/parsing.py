@@ -521,7 +521,7 @@ _RANGE = re.compile(
 
 # 「（現無）」, 「目前尚無」, "(none today)": the baseline is zero, stated in words.
 _NONE_TODAY = re.compile(
-    r"[（(]\s*(?:現無|目前無|目前尚無|現況無|尚無|現在なし|現状なし)\s*[）)]"
+    r"[（(][^（）()]{0,12}?(?:現無|目前無|目前尚無|現況無|尚無|現在なし|現状なし)\s*[）)]"
     r"|\((?:currently none|none today|none at present|none yet)\)|\b(?:currently|today) none\b",
     re.I,
 )
@@ -539,6 +539,7 @@ def _parse_layout(text: str) -> ParsedKpi:
     """The layout's parts (target, bracketed or labelled reference, range, ladder) first, then each part's
     items (``_parse_part``)."""
     text = _FORMULA_FACTOR.sub(lambda m: " " * len(m.group(0)), text)  # 實際數/計畫數×100%: a formula
+    text = _ERA_SPAN.sub(r"\g<era>\g<start>\g<suffix>～\g<era>\g<end>\g<suffix>", text)
     ladder = _ladder(text)
     if ladder is not None:
         return ladder
@@ -552,6 +553,10 @@ def _parse_layout(text: str) -> ParsedKpi:
     return _with_range(text, _parse_part(text))
 
 
+# 「令和6～8年度」 is a span of years, not a range of values: written out, each end is read as a year.
+_ERA_SPAN = re.compile(
+    r"(?P<era>令和|平成|R|H)\s*(?P<start>\d{1,2})\s*[～~〜–-]\s*(?P<end>\d{1,2})\s*(?P<suffix>年度|年)"
+)
 _FORMULA_FACTOR = re.compile(r"[*×xX✕]\s*100\s*[%％]")
 _RUNG = re.compile(r"[、，,／/;；]|→|->")
 LADDER_RUNGS = (

@@ -441,3 +441,95 @@ def test_more_perceptions_and_groups_to_define() -> None:
         kpi_rules.subjective, "Share of participating mothers who feel that work and childcare fit: 75%"
     )
     assert fires(kpi_rules.undefined_count, "新移入人口116年達80人")
+
+
+class TestPastPace:
+    """Targets above past performance: a pace the plan itself states, not only the baseline."""
+
+    def test_a_cumulative_target_below_the_past_yearly_average(self) -> None:
+        three_years = {"description": "期程114至116年。"}
+        assert fires(
+            kpi_rules.unambitious, "116年底前累計青年創業 15 家（近三年平均每年 6 家）", **three_years
+        )
+        assert not fires(
+            kpi_rules.unambitious, "116年底前累計青年創業 24 家（近三年平均每年 6 家）", **three_years
+        )
+        # the span comes from the KPI itself, not from the average's own span
+        assert fires(
+            kpi_rules.unambitious,
+            "研修修了後に就業した女性 累計40人（令和6～8年度）（令和3～5年度平均 15人/年）",
+        )
+        # or from the baseline year to the deadline
+        assert fires(kpi_rules.unambitious, "返鄉青年人數 116年累計 24 人（111–113年平均每年返鄉 10 人）")
+
+    def test_a_target_at_or_below_the_past_average(self) -> None:
+        assert fires(
+            kpi_rules.unambitious,
+            "參訪人次｜基準值：112年 1萬2千人次（110–112年平均1萬5千人次）｜目標值：116年 1萬4千人次",
+        )
+        assert not fires(kpi_rules.unambitious, "參與計畫之12家民宿平均住房率115年達45%（113年31%）")
+
+    def test_a_yearly_gain_below_the_past_yearly_gain(self) -> None:
+        assert fires(
+            kpi_rules.unambitious,
+            "契作面積｜基準值：112年 38公頃（近3年每年增加約6公頃）｜目標值：116年 50公頃",
+        )
+        assert not fires(
+            kpi_rules.unambitious,
+            "契作面積｜基準值：112年 38公頃（近3年每年增加約6公頃）｜目標值：116年 70公頃",
+        )
+
+    def test_growth_below_the_trend_the_description_states(self) -> None:
+        trend = {"description": "過去三年共享空間使用人次每年成長約15%。期程114至116年。"}
+        assert fires(kpi_rules.unambitious, "116年使用人次較113年成長10%（113年 4,000 人次）", **trend)
+        assert not fires(kpi_rules.unambitious, "116年使用人次較113年成長60%（113年 4,000 人次）", **trend)
+        # a trend of another measure says nothing of this one
+        assert not fires(
+            kpi_rules.unambitious, "116年文旦外銷金額較113年成長10%（113年 1,500 萬元）", **trend
+        )
+
+
+def test_an_era_span_is_a_period_and_none_today_may_follow_the_year() -> None:
+    from app.kpi.parsing import parse_kpi
+
+    span = parse_kpi("就業した女性 累計40人（令和6～8年度）（令和3～5年度平均 15人/年）")
+    assert (span.target, span.deadline) == (40, "2026")
+    assert parse_kpi("成立北埔老街商家協會 1 個（115年，現無）").baseline == 0
+
+
+def test_this_session_s_outputs_perceptions_and_groups() -> None:
+    for activity in (
+        "創業競賽參賽組數",
+        "講習參與農民 200 人次（115年；113年 90 人次）",
+        "商談件数 12件（令和7年度）",
+    ):
+        assert classify_level(activity).level == "output", activity
+    assert classify_level("相談窓口を経て転入届を提出し移住した世帯数").level == "outcome"
+    assert fires(kpi_rules.subjective, "参加者の就業意欲向上率 90%")
+    assert not fires(kpi_rules.subjective, "表達移居意願並完成戶籍遷入登記者 20 人（116年）")
+    assert fires(kpi_rules.undefined_count, "新創店家 116 年達 12 家（113 年 3 家）")
+    assert fires(kpi_rules.undefined_count, "新設立竹材相關公司 8 家（116年；113年 2 家）")
+    assert not fires(kpi_rules.means_as_goal, "新設立公司或商號經營滿12個月家數 10 家（116年）")
+    assert fires(kpi_rules.means_as_goal, "加工施設の改修 1箇所（令和6年度）")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["南庄鄉 20–39 歲設籍人口由 1,850 人增加至 1,900 人（116年）", "集集鎮年度觀光人次 116 年達 180 萬人次（113 年 150 萬人次）",
+     "Hsinchu County annual visitors: 9,000,000 by 2027 (2024: 8,200,000)"],
+)  # fmt: skip
+def test_named_area_totals_with_spaces_years_and_english(text: str) -> None:
+    assert fires(kpi_rules.indirect, text)
+
+
+def test_a_plan_labelled_overall_goal_is_no_result_and_department_links_count() -> None:
+    overall_then_outputs = plan(
+        "總體目標：三星鄉青蔥種植戶數 116 年維持 600 戶（113 年 600 戶）", "辦理友善耕作講習 8 場次（115年）"
+    )
+    assert overall_then_outputs.kpis[0].level == "overall"
+    assert plan_rules.no_outcome(overall_then_outputs) is not None
+    for description in (
+        "由鄉公所主辦，並與縣府教育處合作安排實習。",
+        "子育て支援課の保育施策と連携し、研修を行う。",
+    ):
+        assert not plan_fires(plan_rules.factor_cross_policy, GOOD, description=description), description

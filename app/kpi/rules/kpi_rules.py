@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from app.kpi import lexicon as lx
+from app.kpi import pace
 from app.kpi.context import KpiContext
 from app.kpi.messages import localized
 from app.kpi.rules import Verdict, kpi_rule
@@ -130,7 +131,7 @@ def _improves(kpi: KpiContext) -> bool | None:
     evidence="高於過去實績 有水準 目標 可預期 費用對效果",
 )
 def unambitious(kpi: KpiContext) -> Verdict | None:
-    if _improves(kpi) is not False:
+    if _improves(kpi) is not False and not pace.behind_past_pace(kpi):
         return None
     good = localized("good_decrease" if kpi.lower_is_better else "good_increase")
     return Verdict("unambitious", {"good": good, "example": example_kpi(kpi.name, kpi)})
