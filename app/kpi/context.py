@@ -100,6 +100,8 @@ class KpiContext:
     def lower_is_better(self) -> bool:
         """空店舖數 falls when things improve; 空店舖減少率 and 新開業店家數 rise: the head word decides."""
         t = self.normalised
+        if lx.COSTS_COVERED.search(t):
+            return False
         if _mostly_latin(t):  # English puts the head first: "fees covering 60% of operating costs" rise
             lower_first = lx.leftmost(t, lx.LOWER_IS_BETTER)
             higher_first = lx.leftmost(t, lx.OUTCOME + lx.ACTIVITY)

@@ -76,7 +76,8 @@ POLICY_LINK = re.compile(
     # 「結合衛生局長照巷弄站服務」, 「與教育政策連結」, 「教育政策と連動」: another department's policy joined in
     r"|結合[^，。；,.;]{0,8}(局|處|署|部|課|委員會)|政策(連結|結合|連動)|政策と連動|と連動"
     # 「男女共同参画推進課と連携」, 「子育て支援・男女共同参画部門と連携」, "tied to the village forestry policy"
-    r"|(課|部門|部局|教育委員會)と連携|施策と(連携|連動)|(與|和)[^，。；]{0,8}(局|處|署)(合作|協力|合辦|共同)|\b(?:tied|linked|connected) (?:in )?(?:to|with) [^.;]{0,40}\bpolic(?:y|ies)\b"
+    r"|(課|部門|部局|教育委員會)と連携|施策と(連携|連動)|(與|和)[^，。；]{0,8}(局|處|署)(合作|協力|合辦|共同)"
+    r"|\b(?:tied|linked|connected) (?:in )?(?:to|with) [^.;]{0,40}\bpolic(?:y|ies)\b"
 )
 
 # Whole-area scope (視点2: 直接性): the project cannot be shown to move these totals.
@@ -165,6 +166,10 @@ LOWER_IS_BETTER = terms(
 )
 
 
+# A share of costs covered (自償率, "running costs covered by own revenue") rises, although it names a cost.
+COSTS_COVERED = re.compile(r"自償|covered by|coverage|self-financ|cover(?:s|ing) [^.;]{0,20}costs?", re.I)
+
+
 # Money, or results related to money (費用対効果).
 MONEY = terms(
     # 元 as a currency, not inside 地元, 単元, 多元, 次元 or 紀元
@@ -196,7 +201,7 @@ MEANS_AS_GOAL = re.compile(
     r"(完成|建置|設置|興建|新建|整修|修繕|改建|改修|建立|成立|設立|編製|編印|製作|開設)[^，。；]{0,16}"
     r"(處|座|棟|間|個(?!月)|所|站|案|份|式|套|本|冊|處所|箇所|か所|カ所)"
     r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app|系統)[^，。；]{0,16}(建置|完成|成立|設立|製作)"
-    r"|改建[^，。；]{0,12}空間|(施設|店舗|空き家|倉庫)[^，。；]{0,6}(の)?改修|サイト構築|(?:拠点|拠點)[^，。；]{0,10}整備"
+    r"|開發[^，。；]{0,10}(系統|平台|平臺|app|網站)|改建[^，。；]{0,12}空間|(施設|店舗|空き家|倉庫)[^，。；]{0,6}(の)?改修|サイト構築|(?:拠点|拠點)[^，。；]{0,10}整備"
     r"|(整備|(?<!新)設立(?!登記|公司|法人)|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定|取得使用執照|(整修|修繕|興建)並?(啟用|完工)"
     r"|\b(?:construction|renovation)\b[^,.;]{0,20}\b(?:completed|finished)\b|\brenovated and opened\b"
     r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"

@@ -533,3 +533,9 @@ def test_a_plan_labelled_overall_goal_is_no_result_and_department_links_count() 
         "子育て支援課の保育施策と連携し、研修を行う。",
     ):
         assert not plan_fires(plan_rules.factor_cross_policy, GOOD, description=description), description
+
+
+def test_a_share_of_costs_covered_rises() -> None:
+    text = "Cold-chain running costs covered by own revenue (self-financing ratio): 100% by 2028 (2024: 0%)"
+    assert not plan(text).kpis[0].lower_is_better
+    assert not fires(kpi_rules.unambitious, text)

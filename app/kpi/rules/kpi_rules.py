@@ -75,13 +75,15 @@ def indirect(kpi: KpiContext) -> Verdict | None:
 def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level == "output" or (kpi.level != "output" and kpi.declared_level != "outcome"):
         return None  # declared an output: that is what it is
-    if lx.ACHIEVEMENT_RATE.search(kpi.normalised) or (_means(kpi) and lx.DELIVERABLE.search(kpi.normalised)):
-        return None  # an execution rate or a deliverable (規劃書1份, 平台1式) has its own finding
+    plan_has_outcome = any(k.measures_a_result for k in kpi.plan.kpis)
+    if lx.ACHIEVEMENT_RATE.search(kpi.normalised) or (
+        _means(kpi) and (lx.DELIVERABLE.search(kpi.normalised) or not plan_has_outcome)
+    ):
+        return None  # an execution rate, a deliverable (規劃書1份) or a plan's only means has its own finding
     activity = kpi.inferred
     if activity is None or activity.level != "output":
         return None
     declared = kpi.declared_level == "outcome"
-    plan_has_outcome = any(k.measures_a_result for k in kpi.plan.kpis)
     if not declared and plan_has_outcome:
         return None  # a legitimate management output beside real outcomes
     key = "output_as_outcome" if declared else "output_as_outcome_only"
