@@ -15,7 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -32,9 +32,10 @@ from app.assistant.conversation import (
     plan_query,
     points_back,
     refers_back,
+    switches_country,
 )
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
-from app.assistant.intents import Understanding, asks_for_several, understand
+from app.assistant.intents import Understanding, asks_for_several, asks_the_domain, understand
 from app.assistant.schemas import AskRequest, AskResponse, Citation
 from app.assistant.support import is_supported
 from app.cases.names import CaseNames
@@ -163,7 +164,26 @@ class AnswerService:
                 return QueryPlan(
                     query=rewritten, judged_on=rewritten, follow_up=rewritten != request.question
                 )
-        return plan_query(request)
+        return self._same_kind_elsewhere(request, plan_query(request))
+
+    def _same_kind_elsewhere(self, request: AskRequest, plan: QueryPlan) -> QueryPlan:
+        """「那日本呢」 after an answer about one Taiwanese case: cases of the same kind (its category) in the other
+        country, listed, whatever detail of the case the last question asked."""
+        country = switches_country(request.question)
+        answer, _ = last_exchange(request)
+        if country is None or answer is None:
+            return plan
+        # Only after an answer about one case and nothing else: after a list or KPI advice, the earlier
+        # question's own topic (「漁村有什麼案例」, 「移居計畫的KPI」) is the anchor, as plan_query has it.
+        if len(set(answer.cited)) != 1 or answer.cited[0] not in self.case_names.cases:
+            return plan
+        case = self.composer.corpus.get(answer.cited[0])
+        if case is None or not case.category or case.country == country:
+            return plan
+        category = case.category
+        query = f"{category} {_CASES_WORD} {request.question}"
+        filters = SearchFilters(country=country, kind="case", category=category)
+        return QueryPlan(query=query, judged_on=query, filters=filters, follow_up=True)
 
     def _condense(self, request: AskRequest) -> str | None:
         history = "\n".join(f"{t.role}: {t.content[:500]}" for t in request.history[-6:])
@@ -369,7 +389,10 @@ class AnswerService:
         )
 
     def understand(self, request: AskRequest, plan: QueryPlan) -> Understanding:
-        return understand(request.question, plan.query if plan.follow_up else None)
+        understood = understand(request.question, plan.query if plan.follow_up else None)
+        if plan.filters and plan.filters.category:  # the kind of the cases in focus (`_same_kind_elsewhere`)
+            understood = replace(understood, categories=(plan.filters.category,), category_given=True)
+        return understood
 
     def composed(
         self,
@@ -474,9 +497,13 @@ class AnswerService:
         # domain term and nothing else (「PDCA怎麼做」) are answered whatever the fitted model says: no
         # off-topic question is made of them.
         judged_understood = understand(plan.judged_on)
-        names_the_domain = judged_understood.only_terms or (
-            judged_understood.intent == "concept"
-            and (judged_understood.all_factors or judged_understood.levels)
+        names_the_domain = (
+            judged_understood.only_terms
+            or (
+                judged_understood.intent == "concept"
+                and (judged_understood.all_factors or judged_understood.levels)
+            )
+            or asks_the_domain(plan.judged_on, judged_understood)
         )
         focus = self.case_in_focus(request)
         about_a_case = focus is not None and (
@@ -548,6 +575,10 @@ class AnswerService:
 def _data(text: str) -> str:
     """Passage text is data: neutralise anything that could close or open the delimiting tags."""
     return text.replace("<", "‹").replace(">", "›")
+
+
+# Joined to a carried query, it asks for cases (the word intents.py reads as a request for cases).
+_CASES_WORD = "案例"
 
 
 def _attr(text: str) -> str:

@@ -108,7 +108,12 @@ class AnswerComposer:
         facets: list[tuple[str, tuple[str, ...], Callable[[Document], bool], int]] = [
             ("factors", understood.factors, lambda d: all(f in d.factors for f in understood.factors), 1),
             ("contexts", understood.contexts, lambda d: any(c in d.context for c in understood.contexts), 1),
-            ("categories", understood.categories, lambda d: d.category in understood.categories, 2),
+            (
+                "categories",
+                understood.categories,
+                lambda d: d.category in understood.categories,
+                1 if understood.category_given else 2,
+            ),
             ("concepts", understood.concepts, lambda d: self._mentions(d, understood.concepts), 2),
         ]
         applied: dict[str, tuple[str, ...]] = {}
@@ -135,7 +140,8 @@ class AnswerComposer:
             terms = getattr(self.terms, section)
             scope += [terms[code].name(lang, code) for code in codes[:2]]
         scope_text = self.terms.frame(lang, "scope", terms="・".join(scope)) if scope else ""
-        out.lines.append(self.terms.frame(lang, "cases_lead", n=len(cases), scope=scope_text))
+        lead = "cases_lead_one" if len(cases) == 1 else "cases_lead"
+        out.lines.append(self.terms.frame(lang, lead, n=len(cases), scope=scope_text))
         for case in cases[:LISTED_CASES]:
             out.lines.append(self._case_line(case, lang, out))
         more = cases[LISTED_CASES : LISTED_CASES + MORE_CASES]

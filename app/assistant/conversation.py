@@ -175,6 +175,13 @@ def _follows_up(question: str) -> bool:
     return points_back(question) or not residual(glossary().without_case_facets(question))
 
 
+def switches_country(question: str) -> str | None:
+    """The country a bare switch asks for (「那日本呢」, 「日本だと？」, "Any Japanese ones like that?"): a country and
+    no topic of its own."""
+    country = country_of(question)
+    return country if country and topic_size(without_openers(question)) <= _OWN_TOPIC_CHARS else None
+
+
 def plan_query(request: AskRequest) -> QueryPlan:
     """The query for `request.question` given the conversation so far (user turns only)."""
     question = without_openers(request.question)

@@ -69,7 +69,9 @@ _PROGRAMME = re.compile(
 # One figure asked for (「補助上限多少」): answered from the passages, not as the programme's list of facts.
 _AMOUNT = re.compile(r"多少|幾個|幾位|幾人|上限|金額|いくら|何人|何件|\bhow (?:much|many)\b", re.I)
 # Concepts whose document says how something is done: 「PDCA怎麼做」, "How does external verification work?".
-_PROCESS_CONCEPTS = ("pdca", "external_verification")
+_PROCESS_CONCEPTS = ("pdca", "external_verification", "interim_targets", "result_report", "tw_proposal")
+# Concepts that are themselves about setting targets: 「中間目標跟最終目標要怎麼訂」 is how, not KPI advice.
+_TARGET_CONCEPTS = ("interim_targets",)
 _SETTING_KPIS = re.compile(r"設定|訂|設計|選|\bset\b|\bchoose\b|\bdesign\b|決め", re.I)
 _OFF_TASK: tuple[tuple[OffTask, re.Pattern[str]], ...] = (
     (
@@ -115,6 +117,35 @@ _OFF_TASK: tuple[tuple[OffTask, re.Pattern[str]], ...] = (
 )
 
 
+# Concepts no everyday question names (unlike 滿意度, "survey", "2.0" or "national strategy"): a question that
+# names one asks the knowledge base, whatever else it says (「PDCA每一步要做什麼？各由誰負責？」).
+_DOMAIN_ONLY_CONCEPTS = frozenset(
+    {"pdca", "external_verification", "logic_model", "three_viewpoints", "five_principles", "sangakukin",
+     "youth_stations", "tesas", "five_arrows"}
+)  # fmt: skip
+
+
+# PDCA and KPIs are also run in factories, schools, kitchens and wards: there the fitted model decides.
+_OTHER_WORLDS = re.compile(
+    r"工廠|工場|產線|生產線|製造|品管|護理|掛號|門診|學生|高中|國中|會考|考試|成績|授業|生徒|中学生|高校の|テスト|餐廳|廚房"
+    r"|\b(?:factory|production line|manufactur\w*|school|students?|exams?|restaurant|kitchen|nurs\w+|hospital|clinic)\b",
+    re.I,
+)
+
+
+def asks_the_domain(question: str, understood: Understanding) -> bool:
+    """A request only this field makes: a named domain concept, or KPI advice for a kind of project
+    (「我們鎮想做移居推廣，KPI要怎麼訂比較好？」). A company's own KPIs or a request to write, translate or code
+    are not (`off_task`)."""
+    if off_task(question) is not None or _OTHER_WORLDS.search(question):
+        return False
+    if any(concept in _DOMAIN_ONLY_CONCEPTS for concept in understood.concepts):
+        return True
+    return understood.intent == "kpi_advice" and bool(
+        understood.project_kind or understood.categories or understood.contexts
+    )
+
+
 def off_task(question: str) -> OffTask | None:
     """The kind of work a question asks for that the knowledge base is not for. Translating, writing, code
     and overriding the instructions are declined outright (「幫我寫青年返鄉的 KPI」 is not writing in this
@@ -145,6 +176,8 @@ class Understanding:
     asks: Literal["when", "amount"] | None = None  # one fact asked for: a year, a figure
     concepts: tuple[str, ...] = ()  # named concepts (glossary `concepts`: PDCA, logic model, 青培站 …)
     only_terms: bool = False  # names a domain term and nothing else (「PDCA怎麼做」, 「官民協働とは」)
+    # The category comes from the cases the conversation was about (「那日本呢」), not from a broad alias.
+    category_given: bool = False
 
 
 def understand(question: str, topic: str | None = None) -> Understanding:
@@ -172,11 +205,13 @@ def understand(question: str, topic: str | None = None) -> Understanding:
     named_terms = facets.concepts or facets.factors
     rest = terms.without_terms(question, ("concepts", "factors", "categories", "levels"))
     facets = replace(facets, only_terms=bool(named_terms) and not _QUESTION_WORDS.sub("", rest).strip())
-    names_process = any(c in _PROCESS_CONCEPTS for c in terms.named("concepts", question))
+    own_concepts = terms.named("concepts", question)
+    names_process = any(c in _PROCESS_CONCEPTS for c in own_concepts)
+    sets_targets = any(c in _TARGET_CONCEPTS for c in own_concepts) and not kinds
     if (
         names_process
-        and (_HOW.search(question) or _PROCESS.search(question))
-        and not (_SETTING_KPIS.search(question) and _KPI.search(question))
+        and (_HOW.search(question) or _PROCESS.search(question) or sets_targets)
+        and (sets_targets or not (_SETTING_KPIS.search(question) and _KPI.search(question)))
     ):
         return replace(facets, intent="process")
     if _ALL_FACTORS.search(question) and not facets.factors and not _NAMED_CASES.search(question):

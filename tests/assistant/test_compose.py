@@ -224,3 +224,39 @@ def test_an_english_follow_up_picks_a_listed_case_by_what_it_is(real_services) -
 def test_an_english_follow_up_about_something_else_is_still_declined(real_services) -> None:
     turns = _exchange(real_services, "Tell me about Kamiyama's satellite offices")
     assert real_services.answers.ask(AskRequest(question="Any good hotels near it?", history=turns)).refused
+
+
+def test_a_country_switch_after_one_case_lists_cases_of_its_kind_there(real_services) -> None:
+    turns = _exchange(real_services, "佳冬塭豐社區的牽罟中斷了幾年才重現？")
+    response = real_services.answers.ask(AskRequest(question="那日本呢", history=turns))
+    cases = _cited_cases(response, real_services)
+    assert cases and all(d.country == "JP" and d.category == "工作方法改革" for d in cases)
+    # after a list, the earlier question's own topic stays the anchor (plan_query), not one case's kind
+    listed = _exchange(real_services, "漁村有什麼案例可以參考？")
+    other = real_services.answers.ask(AskRequest(question="日本的呢？", history=listed))
+    assert any(d.id == "jp-kaminokuni-michinoeki" for d in _cited_cases(other, real_services))
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id"),
+    [
+        ("PDCA每一步要做什麼？各由誰負責？", "gl-pdca"),
+        ("我們鎮想做移居推廣，KPI要怎麼訂比較好？", "gl-kpi-example-table"),
+        ("KPI的中間目標跟最終目標要怎麼訂？", "gl-kpi-interim-targets"),
+        ("成果報告要寫哪些欄位？有範本嗎", "gl-result-report-form"),
+    ],
+)
+def test_requests_only_this_field_makes_are_answered_from_their_guideline(
+    real_services, question: str, doc_id: str
+) -> None:
+    response = real_services.answers.ask(AskRequest(question=question))
+    assert not response.refused and doc_id in {c.doc_id for c in response.citations}
+
+
+@pytest.mark.parametrize(
+    "question", ["工廠生產線要怎麼導入PDCA", "How do I set up a PDCA cycle for my restaurant's kitchen?"]
+)
+def test_pdca_in_another_world_is_left_to_the_fitted_model(question: str) -> None:
+    from app.assistant.intents import asks_the_domain, understand
+
+    assert not asks_the_domain(question, understand(question))
