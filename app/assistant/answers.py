@@ -32,6 +32,7 @@ from app.assistant.conversation import (
     plan_query,
     points_back,
     refers_back,
+    residual,
     switches_country,
 )
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
@@ -71,7 +72,10 @@ _OTHER_CASES = re.compile(
 )
 # A question about the whole country or programme, not the case in focus (「那全日本的KPI達成率」).
 _BEYOND_A_CASE = re.compile(
-    r"全日本|全國|全国|全台|全臺|一般來說|平均|\b(?:nationwide|national|overall|in general)\b", re.I
+    r"全日本|全國|全国|全台|全臺|一般來說|平均|\b(?:nationwide|national|overall|in general)\b"
+    # a shopper's, a fan's or an account holder's question, not a practitioner's: the model judges it alone
+    r"|最便宜|哪裡買|網購|幾歲|結婚|月費|密碼|パスワード|ログイン|\b(?:cheapest|password|login|married)\b",
+    re.I,
 )
 # Singling out one listed case by what it is: 「那個種櫻桃的」, 「高校生がカフェをやっているのは」, "the one with …".
 _PICKS_ONE = re.compile(
@@ -83,6 +87,7 @@ PICK_MARGIN = 0.02  # cosine lead of the nearest listed case over the next (set 
 PICK_TEXT_CHARS = 300  # a case is compared by its title, place and opening: what it did
 CASE_COVERAGE = 0.4  # share of the question's own bigrams that the named case's text must hold
 ENGLISH_OTHER_WORDS = 2  # words besides a case question's own that a pronoun follow-up may carry
+JAPANESE_OTHER_CHARS = 3  # kanji or katakana besides a case question's own (a place: 卓渓)
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
@@ -253,15 +258,19 @@ class AnswerService:
 
     @staticmethod
     def _english_about_case(question: str) -> bool:
-        """An English question about the case in focus cannot be checked against the case's Chinese text word by
-        word: it is about the case when it singles the case out or points back, asks what practitioners ask of a
-        case ("who runs it", "what KPIs"), and says little else ("The one with the themed trains - who runs it?",
-        not "Any good hotels near the Kamiyama one?")."""
-        if answer_lang(question) != "en" or not glossary().asks_a_case_topic(question):
+        """An English or Japanese question about the case in focus cannot be checked against the case's Chinese
+        text word by word: it is about the case when it asks what practitioners ask of a case ("who runs it",
+        「中央からの補助はいくら？」) and singles the case out, points back, or says little else ("The one with the
+        themed trains - who runs it?", 「卓渓のほうは何をするの？」; not "Any good hotels near the Kamiyama one?",
+        not 「天空の院子って一泊いくら？」)."""
+        lang = answer_lang(question)
+        if lang not in ("en", "ja") or not glossary().asks_a_case_topic(question):
             return False
         if _PICKS_ONE.search(question):
             return True
         rest = glossary().without_case_facets(question)
+        if lang == "ja":
+            return len(re.findall(r"[\u3400-\u9fff\u30a0-\u30ff]", residual(rest))) <= JAPANESE_OTHER_CHARS
         return refers_back(question) and len(re.findall(r"[a-z]{3,}", rest)) <= ENGLISH_OTHER_WORDS
 
     def _pick_by_meaning(self, question: str, candidates: list[str]) -> str | None:

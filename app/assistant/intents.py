@@ -128,6 +128,7 @@ _DOMAIN_ONLY_CONCEPTS = frozenset(
 # PDCA and KPIs are also run in factories, schools, kitchens and wards: there the fitted model decides.
 _OTHER_WORLDS = re.compile(
     r"工廠|工場|產線|生產線|製造|品管|護理|掛號|門診|學生|高中|國中|會考|考試|成績|授業|生徒|中学生|高校の|テスト|餐廳|廚房"
+    r"|密碼|帳號|パスワード|ログイン|\b(?:password|login)\b"
     r"|\b(?:factory|production line|manufactur\w*|school|students?|exams?|restaurant|kitchen|nurs\w+|hospital|clinic)\b",
     re.I,
 )

@@ -18,6 +18,7 @@ from functools import cached_property
 
 from app.i18n.glossary import find_word
 from app.knowledge.corpus import Corpus
+from app.knowledge.lexical import fold
 
 # Municipalities and villages; prefectures and counties (縣, 府, 道) are shared by too many cases.
 _MUNICIPALITY = re.compile(r"([\u3400-\u9fffノヶ]{2,5})(町|村|市|鄉|鎮|區|里|島)")
@@ -56,7 +57,7 @@ class CaseNames:
         for case in self.corpus.of_kind("case").values():
             for name in _place_names(case.place or ""):
                 if name not in _NOT_PLACES:
-                    owners[name].add(case.id)
+                    owners[fold(name)].add(case.id)  # compared with folded questions (`named`)
             word = case.id.split("-")[1] if case.id.count("-") else ""
             if len(word) >= _SHORTEST_NAME + 1 and word not in _NOT_PLACES:
                 owners[word].add(case.id)
@@ -140,13 +141,13 @@ class CaseNames:
     @staticmethod
     def _words(text: str) -> set[str]:
         """CJK bigrams and Latin words of `text`, without the generic ones."""
-        lowered = text.lower()
+        lowered = fold(text)  # 寿豊郷 and 壽豐鄉 alike
         grams = {run[i : i + 2] for run in _CJK.findall(lowered) for i in range(len(run) - 1)}
         return (grams | set(_LATIN.findall(lowered))) - _GENERIC
 
     def without_names(self, text: str) -> str:
         """`text` with every case name taken out: what it asks about the case."""
-        rest = text.lower()
+        rest = fold(text)
         for name in self._names:
             while (start := find_word(rest, name)) >= 0:
                 rest = rest[:start] + " " + rest[start + len(name) :]
@@ -154,7 +155,7 @@ class CaseNames:
 
     def named(self, text: str) -> list[str]:
         """Ids of the cases `text` names, in the order of their first mention (a Latin name as a whole word)."""
-        lowered = text.lower()
+        lowered = fold(text)
         found: dict[str, int] = {}
         for name, case_id in self._names.items():
             start = find_word(lowered, name)

@@ -78,6 +78,11 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().translate(_TO_TAIWAN)
 
 
+def fold(text: str) -> str:
+    """`normalise`, then every kanji to its shinjitai form: 壽豐鄉 and 寿豊郷 alike, for comparing names."""
+    return normalise(text).translate(_TO_SHINJITAI)
+
+
 def _jieba_words(run: str) -> list[str]:
     import jieba
 

@@ -260,3 +260,21 @@ def test_pdca_in_another_world_is_left_to_the_fitted_model(question: str) -> Non
     from app.assistant.intents import asks_the_domain, understand
 
     assert not asks_the_domain(question, understand(question))
+
+
+def test_japanese_follow_ups_about_a_taiwanese_case(real_services) -> None:
+    turns = _exchange(real_services, "花蓮の寿豊郷の計画で、病院はいくら投資しましたか")
+    assert {
+        c.doc_id
+        for c in real_services.answers.ask(
+            AskRequest(question="花蓮の寿豊郷の計画で、病院はいくら投資しましたか")
+        ).citations
+    } == {"tw-hualien-shoufeng-zhuoxi-ruisui"}
+    response = real_services.answers.ask(AskRequest(question="中央からの補助はいくら？", history=turns))
+    assert not response.refused and {c.doc_id for c in response.citations} == {
+        "tw-hualien-shoufeng-zhuoxi-ruisui"
+    }
+    stay = real_services.answers.ask(
+        AskRequest(question="天空の院子って一泊いくら？空いてる日ある？", history=turns)
+    )
+    assert stay.refused

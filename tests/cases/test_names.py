@@ -55,3 +55,7 @@ def test_what_the_earlier_answer_said_of_a_case_can_pick_it(names: CaseNames) ->
     assert names.mentioned(answer) == [linnei, kouhu]
     assert names.pick("濕地那個是怎麼來的？", [linnei, kouhu]) is None
     assert names.pick("濕地那個是怎麼來的？", [linnei, kouhu], context=names.shown_lines(answer)) == kouhu
+
+
+def test_japanese_kanji_forms_name_a_taiwanese_case(names) -> None:
+    assert names.named("花蓮の寿豊郷の計画で") == ["tw-hualien-shoufeng-zhuoxi-ruisui"]
