@@ -31,6 +31,7 @@ from app.knowledge.store import StoredChunk
 LISTED_CASES = 5  # described one per bullet
 MORE_CASES = 8  # named after them
 MAX_SUMMARY_CHARS = 110
+LEAD_CHARS = 150  # a list answer's lead: its section's opening sentences up to this length
 EXAMPLE_TABLE = "gl-kpi-example-table"
 LEVELS_DOC = "gl-kpi-levels"
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
@@ -374,7 +375,13 @@ class AnswerComposer:
             prose = [s for s in _prose_sentences(section, leads=True) if len(s) >= 12]
             opens_with_items = section.lstrip().startswith(("|", "-", "*"))
             if prose and not opens_with_items:
-                out.lines.append(self._marked(prose[0], lang) + out.cite(self._chunk(doc.id, prose[0][:12])))
+                # The lead may be a problem stated before the rule (「一個只有最終目標的KPI…」): the rule comes with it.
+                lead = prose[0]
+                for sentence in prose[1:]:
+                    if len(lead) + len(sentence) > LEAD_CHARS:
+                        break
+                    lead += sentence
+                out.lines.append(self._marked(lead, lang) + out.cite(self._chunk(doc.id, prose[0][:12])))
             else:
                 key = "steps_lead" if numbered else "facts_lead"
                 title = self.terms.concepts[concepts[0]].name(lang) if concepts else heading or doc.title

@@ -21,7 +21,7 @@ Intent = Literal["find_cases", "kpi_advice", "concept", "process", "programme", 
 OffTask = Literal["translate", "write", "code", "override", "workplace"]
 
 _CASE_WORDS = re.compile(
-    r"案例|例子|實例|事例|範例|先例|ケース|團隊|\bcases\b|\bexamples?\b|\bprojects\b|\btowns\b|\bvillages\b",
+    r"案例|案子|例子|實例|事例|範例|先例|ケース|團隊|\bcases\b|\bexamples?\b|\bprojects\b|\btowns\b|\bvillages\b",
     re.I,
 )
 # Asking for several (a list), or for ones like the earlier: 「有哪些」, 「可以參考」, 「還有嗎」, "any", "which".
@@ -135,13 +135,15 @@ _OTHER_WORLDS = re.compile(
 
 
 def asks_the_domain(question: str, understood: Understanding) -> bool:
-    """A request only this field makes: a named domain concept, or KPI advice for a kind of project
-    (「我們鎮想做移居推廣，KPI要怎麼訂比較好？」). A company's own KPIs or a request to write, translate or code
-    are not (`off_task`)."""
+    """A request only this field makes: a named domain concept, KPI advice for a kind of project
+    (「我們鎮想做移居推廣，KPI要怎麼訂比較好？」), or cases of a category or a driving factor. A company's own
+    KPIs, a request to write, translate or code (`off_task`), or PDCA in a factory or a school are not."""
     if off_task(question) is not None or _OTHER_WORLDS.search(question):
         return False
     if any(concept in _DOMAIN_ONLY_CONCEPTS for concept in understood.concepts):
         return True
+    if understood.intent == "find_cases":  # 「台灣這邊有哪些農林水產類的案子」: cases of a kind of this field
+        return bool(understood.categories or understood.factors)
     return understood.intent == "kpi_advice" and bool(
         understood.project_kind or understood.categories or understood.contexts
     )
@@ -270,7 +272,8 @@ _QUESTION_WORDS = re.compile(
 )
 # 「這個案例」, "the Aso grassland case", 「その事例」: one case, asked about; not a request for a list.
 _SINGULAR = re.compile(
-    r"這個案例|該案例|此案例|那個案例|その事例|この事例|\bthe [\w\s-]{1,40} case\b|\bthis case\b", re.I
+    r"這個案例|該案例|此案例|那個案例|(?:這|那|該)個?案子|その事例|この事例|\bthe [\w\s-]{1,40} case\b|\bthis case\b",
+    re.I,
 )
 # 「參加人數算 outcome 還是 output」: a KPI judged, not the levels explained.
 _KPI_JUDGED = re.compile(r"算|還是|可以嗎|可不可以|好不好|\bis (?:the|a|our)\b|\bcount as\b", re.I)

@@ -35,7 +35,8 @@ _SHORTEST_NAME = 2
 RARE_IN = 3  # documents: a title word used by no more than this many names one case over the whole corpus
 # Words every case title might hold: they single out no case (「那個案子」, 「這個計畫」).
 _GENERIC = frozenset(
-    "計畫 計劃 案子 案例 事業 地方 創生 推動 這個 那個 專案 項目 プロ 事例 取組 取り 事業 "
+    fold(word)  # compared with folded words (計畫 as 計画)
+    for word in "計畫 計劃 案子 案例 事業 地方 創生 推動 這個 那個 專案 項目 プロ 事例 取組 取り 事業 "
     "the one case project plan programme program town city village about more tell".split()
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]+")

@@ -290,9 +290,26 @@ def checklist_misses(response: AskResponse, checklist: dict[str, Any], corpus: C
     return misses
 
 
+def _replayed(services: Services, questions: list[str], lang: Lang | None) -> list[Turn]:
+    """The conversation a follow-up comes after, as the chat has it: each earlier question asked in turn, with
+    its real answer and citations (「宜蘭那個」 picks from the cases that answer listed)."""
+    turns: list[Turn] = []
+    for question in questions:
+        response = services.answers.ask(AskRequest(question=question, history=turns, lang=lang))
+        turns += [
+            Turn(role="user", content=question),
+            Turn(
+                role="assistant",
+                content=response.answer[:8000],
+                cited=list(dict.fromkeys(c.doc_id for c in response.citations))[:20],
+            ),
+        ]
+    return turns
+
+
 def _intents(services: Services, items: list[dict[str, Any]], report: _Tally) -> None:
     for item in items:
-        history = [Turn(role="user", content=q) for q in item.get("history", [])]
+        history = _replayed(services, item.get("history", []), _lang(item["lang"]))
         request = AskRequest(question=item["question"], history=history, lang=_lang(item["lang"]))
         response = services.answers.ask(request)
         report.read(item["id"], response)

@@ -27,6 +27,10 @@ from app.assistant.intents import off_task, understand
         ("Tell me about the Aso grassland case", "other"),  # one case asked about, not a list
         ("神山町的衛星辦公室是怎麼做起來的？", "other"),
         ("參加人數算 outcome 還是 output？", "other"),  # a KPI judged, not the levels explained
+        ("我們鄉想參考農林水產類的案子，台灣這邊有哪些可以看？", "find_cases"),  # 案子 is a case word
+        ("忍者那個案子花了多少錢？", "other"),  # that one case, not a list
+        ("KPI的中間目標跟最終目標要怎麼訂？", "process"),  # how interim targets are set, not KPI advice
+        ("成果報告要寫哪些欄位？有範本嗎", "process"),  # the results report form, field by field
     ],
 )
 def test_intent(question: str, intent: str) -> None:
