@@ -242,6 +242,22 @@ FRESH_SETS = {
         "follow-ups; may inform changes",
     ),
     "dialogues_learn4": ("scripted conversations (picking a listed case)", "follow-ups; may inform changes"),
+    "dialogues_learn5": (
+        "scripted conversations (country switches, Japanese follow-ups, processes)",
+        "follow-ups; may inform changes",
+    ),
+    "intents_learn2": (
+        "questions per intent, process-heavy, with checklists",
+        "composed answers; may inform changes",
+    ),
+    "dialogues_unseen2": (
+        "scripted conversations, written with learn5",
+        "follow-ups; kept unseen: measured, never tuned on (final figure)",
+    ),
+    "intents_unseen2": (
+        "questions per intent, process-heavy, written with learn2",
+        "composed answers; kept unseen: measured, never tuned on (final figure)",
+    ),
     "kpi_learn": ("draft plans with labelled KPIs (learn)", "KPI critique; may inform changes"),
     "kpi_learn2": (
         "draft plans with labelled KPIs (learn, level conventions)",
@@ -254,6 +270,14 @@ FRESH_SETS = {
     "kpi_unseen": (
         "draft plans with labelled KPIs (unseen)",
         "KPI critique; kept unseen: measured, never tuned on",
+    ),
+    "kpi_learn4": (
+        "draft plans with labelled KPIs (learn, disguised outputs, means, past pace)",
+        "KPI critique; may inform changes",
+    ),
+    "kpi_unseen2": (
+        "draft plans with labelled KPIs (unseen, written with learn4)",
+        "KPI critique; kept unseen: measured, never tuned on (final figure)",
     ),
 }
 
@@ -521,8 +545,8 @@ def chat_figures() -> str:
             )
     return (
         "Chat on the blind splits (`sosei eval --suite answers`; the answer-support model is fitted on the learn "
-        "and train splits, so its learn figures are in-sample; `fresh` was written last and never looked at while "
-        "changing code):\n\n" + table(("measure", "all", "by language"), rows, "lrl")
+        "and train splits, so its learn figures are in-sample; `fresh` and `unseen2` were written later and never "
+        "looked at while changing code):\n\n" + table(("measure", "all", "by language"), rows, "lrl")
     )
 
 
@@ -536,7 +560,9 @@ def kpi_blind_figures() -> str:
             ("learn", "kpi_blind_learn"),
             ("learn2", "kpi_blind_learn2"),
             ("learn3", "kpi_blind_learn3"),
+            ("learn4", "kpi_blind_learn4"),
             ("unseen", "kpi_blind_unseen"),
+            ("unseen2", "kpi_blind_unseen2"),
         )
         if r.get(key)
     ]
@@ -560,7 +586,7 @@ def kpi_blind_figures() -> str:
     ]
     labels = [label for label, _ in sets]
     return (
-        "KPI critique, issue 10's blind sets (the `learn` sets may be tuned on, `blind/kpi_unseen.yaml` never; "
+        "KPI critique, issue 10's blind sets (the `learn` sets may be tuned on, the `unseen` sets never; "
         "all label the\nextension codes too). Cells: precision / recall (support).\n\n"
         + table(("code", *labels), rows, "l" + "r" * len(labels))
         + "\n"
