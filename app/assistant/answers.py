@@ -347,6 +347,8 @@ class AnswerService:
             return Draft("", [])
         candidates: list[tuple[float, int, int, str]] = []
         for rank, position, sentence, table_row, cosine in found:
+            if not table_row and _FRAGMENT.fullmatch(sentence.strip()):
+                continue  # a list item naming a measure (「苦茶契作面積與契作農戶收入」) says nothing by itself
             tokens = _bigrams(sentence)
             overlap = sum(idf.get(t, 0.0) for t in query & tokens) / math.sqrt(max(len(tokens), 4))
             score = 20 * (cosine - 0.75) + overlap + 0.3 / (rank + 1) - 0.02 * position
@@ -371,10 +373,15 @@ class AnswerService:
             size += len(sentence)
             if len(chosen) == MAX_SENTENCES:
                 break
-        if asks:  # one fact asked for: the sentence that holds it leads, the rest follow in reading order
-            chosen = chosen[:1] + sorted(chosen[1:])
-        else:
-            chosen.sort()
+        # The best sentence that says something leads (one fact asked for: the sentence that holds it); the rest
+        # follow in reading order, and a sentence on what a source leaves out (「能查到的只有…」) comes last.
+        lead = next((c for c in chosen if not _CAVEAT.search(c[2])), chosen[0])
+        rest = sorted(c for c in chosen if c is not lead)
+        chosen = [
+            lead,
+            *(c for c in rest if not _CAVEAT.search(c[2])),
+            *(c for c in rest if _CAVEAT.search(c[2])),
+        ]
         numbers: dict[int, int] = {}
         parts = []
         for rank, _, sentence in chosen:
@@ -586,6 +593,12 @@ def _data(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
+# What a source leaves out, said of a case (「能查到的只有事件與年份」, 「報導沒有公開就業人數」): true, but never a lead.
+_CAVEAT = re.compile(
+    r"^(?:能|可)?查到的|^只有(?:經費|事件|人口)|^報導(?:沒有|未)|^(?:本案)?沒有公開|^資料中(?:沒有|只有)"
+)
+# A list item that only names something (no sentence end, no label): 「經平台媒合並完成簽約的老屋數（每年）」.
+_FRAGMENT = re.compile(r"[^。！？!?.:：；;]{1,60}")
 # Joined to a carried query, it asks for cases (the word intents.py reads as a request for cases).
 _CASES_WORD = "案例"
 

@@ -278,3 +278,11 @@ def test_japanese_follow_ups_about_a_taiwanese_case(real_services) -> None:
         AskRequest(question="天空の院子って一泊いくら？空いてる日ある？", history=turns)
     )
     assert stay.refused
+
+
+def test_a_sentence_on_what_a_source_leaves_out_never_leads(ask) -> None:
+    answer = ask("青培站每站補助上限多少？").answer
+    lead = answer.splitlines()[0]
+    assert "300" in lead and not lead.startswith(("能查到", "可查到"))
+    # a list item that only names a measure is no sentence of an answer
+    assert "經平台媒合並完成簽約的老屋數（每年）" not in ask("宜蘭老屋新生命拿到多少補助？").answer
