@@ -257,7 +257,7 @@ class AnswerService:
         return None
 
     @staticmethod
-    def _english_about_case(question: str) -> bool:
+    def _about_case_in_another_script(question: str) -> bool:
         """An English or Japanese question about the case in focus cannot be checked against the case's Chinese
         text word by word: it is about the case when it asks what practitioners ask of a case ("who runs it",
         「中央からの補助はいくら？」) and singles the case out, points back, or says little else ("The one with the
@@ -523,7 +523,7 @@ class AnswerService:
         )
         focus = self.case_in_focus(request)
         about_a_case = focus is not None and (
-            self.case_covers(focus, request.question) or self._english_about_case(request.question)
+            self.case_covers(focus, request.question) or self._about_case_in_another_script(request.question)
         )
         if not (names_the_domain or about_a_case) and not self.supported(
             plan.judged_on, judged_vector, judged

@@ -254,15 +254,20 @@ def _dialogues(services: Services, items: list[dict[str, Any]], report: _Tally) 
                 report.failures.append(
                     f"{dialogue['id']} turn {number} «{turn['user']}»: {got}; wanted {turn['expect']}"
                 )
-            history += [
-                Turn(role="user", content=turn["user"]),
-                Turn(
-                    role="assistant",
-                    content=response.answer[:8000],
-                    cited=list(dict.fromkeys(c.doc_id for c in response.citations))[:20],
-                ),
-            ]
+            history += _exchange(turn["user"], response)
         report.dialogues_all_turns.add(every)
+
+
+def _exchange(question: str, response: AskResponse) -> list[Turn]:
+    """One question and its answer as the chat sends them back in `history`: the answer's text and cited ids."""
+    return [
+        Turn(role="user", content=question),
+        Turn(
+            role="assistant",
+            content=response.answer[:8000],
+            cited=list(dict.fromkeys(c.doc_id for c in response.citations))[:20],
+        ),
+    ]
 
 
 def checklist_misses(response: AskResponse, checklist: dict[str, Any], corpus: Corpus) -> list[str]:
@@ -296,14 +301,7 @@ def _replayed(services: Services, questions: list[str], lang: Lang | None) -> li
     turns: list[Turn] = []
     for question in questions:
         response = services.answers.ask(AskRequest(question=question, history=turns, lang=lang))
-        turns += [
-            Turn(role="user", content=question),
-            Turn(
-                role="assistant",
-                content=response.answer[:8000],
-                cited=list(dict.fromkeys(c.doc_id for c in response.citations))[:20],
-            ),
-        ]
+        turns += _exchange(question, response)
     return turns
 
 

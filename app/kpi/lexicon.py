@@ -185,6 +185,10 @@ COST_PER_RESULT = terms(
 )
 
 
+# A bracketed aside (「（113年約80萬元）」, "(2023: 420)"): a past value, a span or a note beside the target.
+BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
 # Hedges that make a KPI hard to verify.
 # Hedges that make a target unverifiable; 約 only before an amount (not 合約, 契約, 約聘, 預約), 左右 only after
 # one (not 左右兩側). Matched against normalised (half-width, lower-case) text.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from app.kpi import lexicon as lx
 from app.kpi.numbers import parse_number, to_ad_year
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ _CHANGE_WORDS = re.compile(r"成長|增加|増加|減|増|伸び|grow|increase|d
 YEARLY_INCREMENT = re.compile(
     rf"每年(?:平均)?(?:增加|成長|増加|增長)(?:約|約|大約)?\s*(?P<value>{_NUMBER})\s*(?![%％\d])"
 )
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 _YEAR = r"(?:令和|平成|民國|FY|R|H)?\s*\d{1,4}\s*(?:年度|年)?"
 # 「114至116年」, 「令和6～8年度」, "FY2024–FY2026": a span of years
 _SPAN = re.compile(rf"(?P<start>{_YEAR})\s*(?:至|到|～|~|〜|–|—|-)\s*(?P<end>{_YEAR})")
@@ -98,7 +98,7 @@ def cumulative_short_of_average(kpi: KpiContext) -> bool:
     if past is None:
         return False
     # The bracket that holds the average holds its own span (111–113年): the target's span is elsewhere.
-    without = _BRACKETED.sub(lambda m: "" if YEARLY_AVERAGE.search(m.group(0)) else m.group(0), text)
+    without = lx.BRACKETED.sub(lambda m: "" if YEARLY_AVERAGE.search(m.group(0)) else m.group(0), text)
     years = _plan_years(kpi, without)
     return years is not None and target / years <= past
 

@@ -148,7 +148,6 @@ def no_deadline(kpi: KpiContext) -> Verdict | None:
     return Verdict("no_deadline", {"example": example_kpi(kpi.name, kpi, keep_numbers=True)})
 
 
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 # The labelled past value in a table row: 「基準値 約18万人（H28年度）｜目標値 18万人」.
 _REFERENCE_PART = re.compile(r"(?:基準值|基準値|現況值|現況|現狀|baseline)[^｜|/／;；]*")
 
@@ -184,7 +183,7 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
 )
 def vague_wording(kpi: KpiContext) -> Verdict | None:
     # A hedge on the past value in brackets (「（113年約80萬元）」) leaves the target exact.
-    found = lx.HEDGES.search(_REFERENCE_PART.sub(" ", _BRACKETED.sub(" ", kpi.normalised)))
+    found = lx.HEDGES.search(_REFERENCE_PART.sub(" ", lx.BRACKETED.sub(" ", kpi.normalised)))
     if not found:
         return None
     hedge = found.group(0).strip()
