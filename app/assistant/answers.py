@@ -33,6 +33,7 @@ from app.assistant.conversation import (
     points_back,
     refers_back,
     residual,
+    starts_fresh,
     switches_country,
 )
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
@@ -59,6 +60,18 @@ ASKED_FOR_BONUS = 2.0  # the sentence holding the asked-for year or figure leads
 _ASKED_FOR = {
     "when": re.compile(r"(?:19|20)\d\d|民國\s*\d+|\d+\s*年|令和|平成"),
     "amount": re.compile(r"\d[\d,.]*\s*(?:萬|億|千|元|円|日圓|%|人|件|家|站|個|名)"),
+    # Who leads: a sentence saying who formed, leads or runs it, not one that merely names a body.
+    "who": re.compile(
+        r"主導|主辦|發起|共組|組成|負責|由[^，。]{1,30}(?:經營|營運|推動|執行)|が運営|主体|\bled by\b"
+    ),
+}
+# A table row whose label is the asked-for fact (「期間：2021–2025年」 for 「什麼時候開始」) answers it outright.
+_ASKED_LABEL = {
+    "when": re.compile(
+        r"^(?:期間|期程|核定|時間|年份|年度|開始|啟動|上路|實施|施行|期限|計畫期間|Period|期間)[:：]"
+    ),
+    "who": re.compile(r"^(?:主導|主辦|主責|執行|推動|經營|營運|負責)(?:單位|者|主體)?[:：]"),
+    "amount": re.compile(r"^(?:經費|預算|補助|金額|總經費|事業費|交付金|規模|Budget)[^:：]{0,6}[:：]"),
 }
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
 MIN_ASKED_BIGRAMS = 1
@@ -90,7 +103,7 @@ ENGLISH_OTHER_WORDS = 2  # words besides a case question's own that a pronoun fo
 JAPANESE_OTHER_CHARS = 3  # kanji or katakana besides a case question's own (a place: 卓渓)
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
 _CITATION = re.compile(r"\[(\d{1,2})\]")
-_MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d+\.\s+|>\s*)")
+_MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d{1,2}[.)、．](?!\d)\s*|>\s*)")
 
 
 @dataclass
@@ -99,8 +112,10 @@ class Draft:
 
     text: str
     citations: list[Citation]
+    quoted: bool = False  # sentences quoted from the passages as they are (Chinese, whatever was asked)
 
 
+_URL = re.compile(r"<?https?://[^\s>]+>?")
 _LABEL_ONLY = re.compile(r"[:：]$")
 
 
@@ -112,7 +127,7 @@ def _clean(sentence: str) -> str | None:
         if len(cells) < 2 or all(len(c) <= 6 for c in cells):
             return None
         sentence = f"{cells[0]}：{'，'.join(cells[1:])}"  # 「補助：每站每年最高300萬元」
-    sentence = _DOC_REF.sub("", sentence.replace("**", "")).strip()
+    sentence = _URL.sub("", _DOC_REF.sub("", sentence.replace("**", ""))).strip()  # a source list's links
     pointed, sentence = sentence, _SEE_REF.sub("", sentence).strip()
     if len(sentence) < (16 if sentence != pointed else 10) or _LABEL_ONLY.search(sentence):
         return None  # a bare label, or what is left of a sentence that only pointed elsewhere
@@ -121,6 +136,15 @@ def _clean(sentence: str) -> str | None:
 
 def _bigrams(text: str) -> set[str]:
     return set(tokenize(text))
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The one case a question is about; `assumed` when the question did not single it out (the first case of
+    a list, for 「是誰在主導的？」), so that the answer says which case it took."""
+
+    case_id: str
+    assumed: bool = False
 
 
 class AnswerService:
@@ -213,18 +237,22 @@ class AnswerService:
     ) -> list[SearchHit]:
         return self.kb.retriever.search(query, PASSAGES, filters=filters, query_vector=query_vector)
 
-    def case_in_focus(self, request: AskRequest) -> str | None:
+    def focus(self, request: AskRequest) -> Focus | None:
         """The one case a question is about:
         - the case it names (「池上的KPI」);
         - one of the cases the previous exchange showed, singled out by a word of its own (「宜蘭那個經費多少」,
           「忍者那個案子」, "the Yuli one");
         - when it points back (「它拿到多少補助」, "who runs it") or asks a bare fact the case's text covers
-          (「誰在主導？」), the case the previous answer was about, else the case the latest question named."""
+          (「誰在主導？」), the case the previous answer was about, else the case the latest question named;
+        - when it asks only what is asked of a case (「是誰在主導的？」) after a list, the list's first (best) case,
+          assumed, so that the answer says which case it took."""
         question = request.question
         named = self.case_names.named(question)
         if named:
-            return named[0] if len(named) == 1 else None
+            return Focus(named[0]) if len(named) == 1 else None
         if not request.history or _OTHER_CASES.search(question) or _BEYOND_A_CASE.search(question):
+            return None
+        if starts_fresh(question):  # "Separate question: what was the old furusato sosei policy …"
             return None
         understood = understand(question)
         if understood.intent == "find_cases":  # 「台灣地方創業的案例呢？」 asks for cases anew
@@ -242,19 +270,33 @@ class AnswerService:
         if picked is None and pointing:  # a case the answer did not show, by a rare title word (「那個木都」)
             picked = self.case_names.pick(question, sorted(self.case_names.cases), places=False)
         if picked is not None:
-            return picked
+            return Focus(picked)
         answered_about = cited[0] if len(set(cited)) == 1 and len(shown) <= 1 else None
         if refers_back(question):
             if answered_about:
-                return answered_about
+                return Focus(answered_about)
             for turn in reversed(request.history):  # the latest earlier question that named a case
                 named = self.case_names.named(turn.content) if turn.role == "user" else []
                 if named:
-                    return named[0] if len(named) == 1 else None
+                    return Focus(named[0]) if len(named) == 1 else None
             return None
         if answered_about and understood.intent == "other" and not understood.concepts:
-            return answered_about if self.case_covers(answered_about, question) else None
+            return Focus(answered_about) if self.case_covers(answered_about, question) else None
+        if len(shown) >= 2 and self._asks_only_of_a_case(question):
+            return Focus(shown[0], assumed=True)  # 「是誰在主導的？」 after a list: the best match, said so
         return None
+
+    @staticmethod
+    def _asks_only_of_a_case(question: str) -> bool:
+        """Whether the question asks one of the things asked of a case (who leads it, its money, its results)
+        and nothing else: 「是誰在主導的？」, 「經費多少？」, "Who runs it?"; not 「那附近有民宿嗎」."""
+        if not glossary().asks_a_case_topic(question) or asks_for_several(question):
+            return False
+        # Nothing else asked: at most one stray character left (「是誰在主導的」 leaves 在), no other word.
+        return all(
+            not word.isascii() and len(word) <= 1
+            for word in own_words(glossary().without_case_facets(question))
+        )
 
     @staticmethod
     def _about_case_in_another_script(question: str) -> bool:
@@ -327,7 +369,8 @@ class AnswerService:
         hits: list[SearchHit],
         question_vector: np.ndarray,
         preferred: frozenset[str] = frozenset(),
-        asks: str | None = None,
+        asks: tuple[str, ...] = (),
+        passages: int = ANSWER_PASSAGES,
     ) -> Draft:
         """The most relevant sentences across the top passages, deduplicated, in reading order, cited.
 
@@ -339,7 +382,7 @@ class AnswerService:
         idf = self.kb.retriever.bm25.idf
         query = _bigrams(question)
         found: list[tuple[int, int, str, bool, float]] = []
-        for rank, hit in enumerate(hits[:ANSWER_PASSAGES]):
+        for rank, hit in enumerate(hits[:passages]):
             sentences, vectors = self._sentences(hit)
             for (position, sentence, table_row), vector in zip(sentences, vectors, strict=True):
                 found.append((rank, position, sentence, table_row, float(vector @ question_vector)))
@@ -356,8 +399,9 @@ class AnswerService:
             # programme's 「期間」 or 「經費」 row is the answer to 「什麼時候」, 「多少」).
             score -= 1.5 if table_row and not asks else 0.0
             score += PREFERRED_BONUS if hits[rank].doc_id in preferred else 0.0
-            if asks and _ASKED_FOR[asks].search(sentence):
-                score += ASKED_FOR_BONUS
+            if any(_ASKED_FOR[fact].search(sentence) for fact in asks):
+                labelled = table_row and any(_ASKED_LABEL[fact].search(sentence) for fact in asks)
+                score += ASKED_FOR_BONUS * (2 if labelled else 1)
             candidates.append((score, rank, position, sentence))
         chosen: list[tuple[int, int, str]] = []
         seen: list[set[str]] = []
@@ -375,7 +419,9 @@ class AnswerService:
                 break
         # The best sentence that says something leads (one fact asked for: the sentence that holds it); the rest
         # follow in reading order, and a sentence on what a source leaves out (「能查到的只有…」) comes last.
-        lead = next((c for c in chosen if not _CAVEAT.search(c[2])), chosen[0])
+        saying = [c for c in chosen if not _CAVEAT.search(c[2])]
+        holding = [c for c in saying if asks and _ASKED_FOR[asks[0]].search(c[2])]
+        lead = next(iter(holding or saying), chosen[0])
         rest = sorted(c for c in chosen if c is not lead)
         chosen = [
             lead,
@@ -389,8 +435,8 @@ class AnswerService:
             parts.append(f"{sentence}[{n}]")
         citations = [self._citation(n, hits[rank]) for rank, n in numbers.items()]
         if len(parts) >= 3:  # a lead sentence, then the rest as bullets
-            return Draft("\n".join([parts[0], "", *(f"- {p}" for p in parts[1:])]), citations)
-        return Draft("".join(parts), citations)
+            return Draft("\n".join([parts[0], "", *(f"- {p}" for p in parts[1:])]), citations, quoted=True)
+        return Draft("".join(parts), citations, quoted=True)
 
     @staticmethod
     def _citation(n: int, hit: SearchHit) -> Citation:
@@ -416,27 +462,64 @@ class AnswerService:
         plan: QueryPlan,
         hits: list[SearchHit],
         query_vector: np.ndarray,
-        focus: str | None = None,
+        focus: Focus | None = None,
     ) -> Draft:
         """The answer without an LLM: composed for the question's intent where the corpus has structured
         facts for it (app/assistant/compose.py), else the extractive answer. `focus` is the one case the
-        question is about (`case_in_focus`), found once per request."""
+        question is about (`focus`), found once per request."""
         understood = self.understand(request, plan)
-        one_case = focus is not None and not asks_for_several(request.question)
-        if one_case and focus is not None and _KPI_OF_A_CASE.search(request.question):
-            kpis = self.composer.case_kpis(focus, understood.lang)  # 「它的KPI呢？」, "What were its KPIs?"
+        if focus is not None and not asks_for_several(request.question):
+            draft = self._about_one_case(request, plan, understood, hits, query_vector, focus.case_id)
+            if (
+                draft is not None and focus.assumed
+            ):  # 「以「長良川…」回答：」 — the officer may have meant another
+                title = self.composer.corpus.documents[focus.case_id].title
+                lead = glossary().frame(understood.lang, "assumed_case", title=title)
+                return replace(draft, text=f"{lead}\n\n{draft.text}")
+            if draft is not None:
+                return draft
+        return self._for_intent(request, plan, understood, hits, query_vector)
+
+    def _about_one_case(
+        self,
+        request: AskRequest,
+        plan: QueryPlan,
+        understood: Understanding,
+        hits: list[SearchHit],
+        query_vector: np.ndarray,
+        case_id: str,
+    ) -> Draft | None:
+        """The answer from one case: its KPI table when its KPIs are asked for, else its own passages."""
+        if _KPI_OF_A_CASE.search(request.question):
+            kpis = self.composer.case_kpis(case_id, understood.lang)  # 「它的KPI呢？」, "What were its KPIs?"
             if kpis is not None and kpis.citations:
                 return Draft(kpis.text, kpis.citations)
-        if one_case and understood.intent in ("other", "kpi_advice", "find_cases"):
+        if understood.intent in ("other", "kpi_advice", "find_cases"):
             # 「その中で池上の事例を詳しく」, 「益子燒的KPI是怎麼訂的」, 「那個招商經理一個月領多少」: that case's passages
-            own = self.retrieve(plan.query, query_vector, SearchFilters(doc_id=focus))
-            return self.extractive(plan.query, own or hits, query_vector, asks=understood.asks)
+            own = self.retrieve(plan.query, query_vector, SearchFilters(doc_id=case_id))
+            # A case is short: all its retrieved passages are read (who leads it is often in its opening).
+            return self.extractive(
+                plan.query, own or hits, query_vector, asks=understood.facts, passages=PASSAGES
+            )
+        return None
+
+    def _for_intent(
+        self,
+        request: AskRequest,
+        plan: QueryPlan,
+        understood: Understanding,
+        hits: list[SearchHit],
+        query_vector: np.ndarray,
+    ) -> Draft:
+        """The answer composed for the question's intent, else the extractive answer."""
         concept_docs = self.composer.terms.concept_docs(understood.concepts)
         if concept_docs:  # a named concept's own guideline first (「青培站的補助上限」)
+            # One fact asked for may sit in any part of the guideline (its 「期間」 row opens it): all of it.
+            per_doc = None if understood.asks else 2
             own = [
                 hit
                 for doc_id in concept_docs
-                for hit in self.retrieve(plan.query, query_vector, SearchFilters(doc_id=doc_id))[:2]
+                for hit in self.retrieve(plan.query, query_vector, SearchFilters(doc_id=doc_id))[:per_doc]
             ]
             taken = {hit.chunk_id for hit in own}
             hits = own + [hit for hit in hits if hit.chunk_id not in taken]
@@ -457,7 +540,7 @@ class AnswerService:
         # A follow-up's own concept (「那3.0呢？」) is preferred over the one carried from the earlier question.
         own_concepts = tuple(self.composer.terms.named("concepts", request.question))
         preferred = frozenset(self.composer.terms.concept_docs(own_concepts) or concept_docs)
-        return self.extractive(plan.query, hits, query_vector, preferred=preferred, asks=understood.asks)
+        return self.extractive(plan.query, hits, query_vector, preferred=preferred, asks=understood.facts)
 
     # --- LLM ----------------------------------------------------------------------------------------------
     def llm_messages(self, request: AskRequest, hits: list[SearchHit]) -> list[BaseMessage]:
@@ -521,9 +604,11 @@ class AnswerService:
             )
             or asks_the_domain(plan.judged_on, judged_understood)
         )
-        focus = self.case_in_focus(request)
+        focus = self.focus(request)
         about_a_case = focus is not None and (
-            self.case_covers(focus, request.question) or self._about_case_in_another_script(request.question)
+            focus.assumed
+            or self.case_covers(focus.case_id, request.question)
+            or self._about_case_in_another_script(request.question)
         )
         if not (names_the_domain or about_a_case) and not self.supported(
             plan.judged_on, judged_vector, judged
@@ -573,6 +658,11 @@ class AnswerService:
                 if streamed:
                     yield "reset", ""  # the client discards the partial LLM text
         draft = self.composed(request, plan, hits, query_vector, focus)
+        lang = answer_lang(request.question)
+        if (
+            draft.quoted and lang != "zh-TW" and _HAN.search(draft.text)
+        ):  # say the quotations are Chinese, once
+            draft = replace(draft, text=f"{glossary().frame(lang, 'quoted_passages')}\n\n{draft.text}")
         for line in draft.text.splitlines(keepends=True) or [draft.text]:  # streamed a line at a time
             yield "token", line
         response = AskResponse(
@@ -597,6 +687,7 @@ def _data(text: str) -> str:
 _CAVEAT = re.compile(
     r"^(?:能|可)?查到的|^只有(?:經費|事件|人口)|^報導(?:沒有|未)|^(?:本案)?沒有公開|^資料中(?:沒有|只有)"
 )
+_HAN = re.compile(r"[\u3400-\u9fff]")
 # A list item that only names something (no sentence end, no label): 「經平台媒合並完成簽約的老屋數（每年）」.
 _FRAGMENT = re.compile(r"[^。！？!?.:：；;]{1,60}")
 # Joined to a carried query, it asks for cases (the word intents.py reads as a request for cases).

@@ -51,9 +51,21 @@ _ASKS_FOR_CASES = re.compile(
 _OPENERS = re.compile(
     r"^(?:(?:好|嗯|喔|哦|ok|okay|thanks|謝謝)[，,。！!\s]*)?"
     r"(?:另外(?:想)?問(?:一下)?|換個問題|換個話題|順便問(?:一下)?|再問(?:一下)?|想再問|我想問|想問(?:一下)?|請問(?:一下)?"
-    r"|ちなみに|ところで|別の質問ですが|by the way|another question|one more question|also)?[，,：:、。\s]*",
+    r"|ちなみに|ところで|別の質問ですが|by the way|another question|one more question|also"
+    r"|(?:a )?(?:separate|different|new|unrelated) question|unrelated|話は変わりますが)?[，,：:、。\s]*",
     re.I,
 )
+# Openers that say the question starts afresh: nothing of the conversation carries over, no case stays in focus.
+_FRESH_START = re.compile(
+    r"^[^\w]*(?:(?:好|嗯|ok|okay)[，,。！!\s]*)?(?:換個問題|換個話題|另外(?:想)?問|別の質問ですが|話は変わりますが"
+    r"|(?:a )?(?:separate|different|new|unrelated) question|unrelated|another question)",
+    re.I,
+)
+
+
+def starts_fresh(question: str) -> bool:
+    """「換個問題：…」, "Separate question: …": the question says it is not a follow-up."""
+    return _FRESH_START.search(question) is not None
 
 
 @dataclass(frozen=True)
@@ -187,8 +199,8 @@ def plan_query(request: AskRequest) -> QueryPlan:
     question = without_openers(request.question)
     earlier = answered_questions(request)
     asks_more = topic_size(question) <= _OWN_TOPIC_CHARS and bool(_ASKS_FOR_CASES.search(question))
-    if not earlier or not (
-        points_back(question) or asks_more
+    if (
+        not earlier or starts_fresh(request.question) or not (points_back(question) or asks_more)
     ):  # 「悪い例はありますか？」 asks more of the same
         return QueryPlan(query=question, judged_on=question)
     # The anchor is the latest earlier question with a topic of its own (「台灣呢？」 has none). When that one was

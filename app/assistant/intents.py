@@ -58,6 +58,9 @@ _PROCESS = re.compile(
     r"|\bapply for\b|\bwalk me through\b",
     re.I,
 )
+Fact = Literal["when", "amount", "who"]
+# Who does it: 「是誰在主導的」, 「誰負責」, "who runs it", 「誰が運営」.
+_WHO = re.compile(r"誰|主導|主辦單位|負責單位|執行單位|\bwho\b|主体|担い手", re.I)
 _WHEN = re.compile(r"什麼時候|何時|哪一年|幾年|哪年|いつ|何年|\bwhen\b|\bwhat year\b", re.I)
 # A set of named things asked for whole: 「政策5原則是什麼」, "the three viewpoints".
 _A_SET = re.compile(r"[二三四五六七八九兩2-9]\s*(?:個|項|大|原則|つ|種)|\b(?:three|four|five|six)\b", re.I)
@@ -77,7 +80,7 @@ _OFF_TASK: tuple[tuple[OffTask, re.Pattern[str]], ...] = (
     (
         "translate",
         re.compile(
-            r"翻成|翻譯|譯成|翻訳|訳して|英訳|和訳|中訳|\btranslat|怎麼說|用英文|用日文|的(?:英|日|韓|法)文(?:是|怎|要)|英語で(?:何|なん)",
+            r"翻成|翻譯|譯成|翻訳|訳して|英訳|和訳|中訳|\btranslat|怎麼說|用英文|用日文|的中文是(?:什麼|甚麼)|中国語で(?:何|なん)|的(?:英|日|韓|法)文(?:是|怎|要)|英語で(?:何|なん)",
             re.I,
         ),
     ),
@@ -127,11 +130,31 @@ _DOMAIN_ONLY_CONCEPTS = frozenset(
 
 # PDCA and KPIs are also run in factories, schools, kitchens and wards: there the fitted model decides.
 _OTHER_WORLDS = re.compile(
-    r"工廠|工場|產線|生產線|製造|品管|護理|掛號|門診|學生|高中|國中|會考|考試|成績|授業|生徒|中学生|高校の|テスト|餐廳|廚房"
+    r"工廠|工場|產線|生產線|製造|品管|護理|掛號|門診|病院|看護|學生|高中|國中|會考|考試|成績|授業|生徒|中学生|高校の|テスト|餐廳|廚房"
     r"|密碼|帳號|パスワード|ログイン|\b(?:password|login)\b"
     r"|\b(?:factory|production line|manufactur\w*|school|students?|exams?|restaurant|kitchen|nurs\w+|hospital|clinic)\b",
     re.I,
 )
+
+
+# Words of a place or a region: KPIs or PDCA asked of one are this field's (「我們鄉的高職…指標怎麼訂」).
+_REGIONAL = re.compile(
+    r"鄉|鎮|町|村|縣|県|(?<![門上城都超股夜])市(?!場|集)|地方|在地|地域|社區|休息站|道の駅"
+    r"|\b(?:municipal\w*|towns?|village|prefecture|county|rural|regional)\b",
+    re.I,
+)
+_PDCA = re.compile(r"pdca", re.I)
+
+
+def kpis_of_another_world(question: str, understood: Understanding) -> bool:
+    """KPIs or PDCA asked of a company, a shop, a school or a ward (「我們公司業務部的KPI」, "a PDCA cycle for my
+    restaurant's kitchen"), with nothing of a region or of this field's facets: not this knowledge base's."""
+    if not (_KPI.search(question) or _PDCA.search(question)):
+        return False
+    if not (_OTHER_WORLDS.search(question) or off_task(question) == "workplace"):
+        return False
+    facets = understood.categories or understood.factors or understood.project_kind or understood.contexts
+    return not facets and not _REGIONAL.search(question)
 
 
 def asks_the_domain(question: str, understood: Understanding) -> bool:
@@ -176,11 +199,17 @@ class Understanding:
     all_factors: bool = False  # the six driving factors, all of them
     levels: bool = False  # the three KPI levels
     a_set: bool = False  # a set of named things asked for whole (「政策5原則」)
-    asks: Literal["when", "amount"] | None = None  # one fact asked for: a year, a figure
+    asks: Fact | None = None  # one fact asked for: a year, a figure, who does it
+    also_asks: tuple[Fact, ...] = ()  # more facts asked in the same question (「是哪幾年？預算多少？」)
+
     concepts: tuple[str, ...] = ()  # named concepts (glossary `concepts`: PDCA, logic model, 青培站 …)
     only_terms: bool = False  # names a domain term and nothing else (「PDCA怎麼做」, 「官民協働とは」)
     # The category comes from the cases the conversation was about (「那日本呢」), not from a broad alias.
     category_given: bool = False
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        return (self.asks, *self.also_asks) if self.asks else ()
 
 
 def understand(question: str, topic: str | None = None) -> Understanding:
@@ -200,11 +229,15 @@ def understand(question: str, topic: str | None = None) -> Understanding:
         concepts=tuple(dict.fromkeys(terms.named("concepts", question) + terms.named("concepts", words))),
     )
     # One fact asked for (「何時開始」, 「補助上限」), also by a follow-up (「那3.0呢？」): from the passages.
-    asks: Literal["when", "amount"] | None = (
-        "when" if _WHEN.search(words) else "amount" if _AMOUNT.search(words) else None
+    asked: tuple[tuple[Fact, re.Pattern[str], str], ...] = (
+        ("when", _WHEN, words),
+        ("amount", _AMOUNT, words),
+        ("who", _WHO, question),
     )
-    one_fact = asks is not None
-    facets = replace(facets, asks=asks)
+    facts = tuple(fact for fact, pattern, text in asked if pattern.search(text))
+    asks = facts[0] if facts else None
+    one_fact = asks in ("when", "amount")  # who leads is asked of a case or a step, and may take a list
+    facets = replace(facets, asks=asks, also_asks=facts[1:])
     named_terms = facets.concepts or facets.factors
     rest = terms.without_terms(question, ("concepts", "factors", "categories", "levels"))
     facets = replace(facets, only_terms=bool(named_terms) and not _QUESTION_WORDS.sub("", rest).strip())

@@ -7,7 +7,9 @@
 - the question's own embedding, which tells a township officer's question from a company's or a traveller's.
 
 A request for work the knowledge base is not for (translate this, write a poem, code, "ignore your
-instructions") is declined before the model is asked (app/assistant/intents.py `off_task`).
+instructions") is declined before the model is asked (app/assistant/intents.py `off_task`), and so is a question
+about a place the corpus never mentions (「上勝町的葉子生意」), unless it asks for cases like it, and KPIs or PDCA
+asked of a company, a shop, a school or a ward with nothing of a region in the question.
 
 The model (logistic regression) is fitted by eval/fit_support.py on the *learn* splits only and stored as
 data in support_model.json; its errors are measured on the unseen splits (`sosei eval --suite chat`). It
@@ -24,9 +26,9 @@ from importlib.resources import files
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.assistant.intents import OffTask, off_task, understand
+from app.assistant.intents import OffTask, asks_for_several, kpis_of_another_world, off_task, understand
 from app.config import Settings
-from app.i18n.glossary import answer_lang
+from app.i18n.glossary import answer_lang, glossary
 from app.knowledge.lexical import BM25Index, tokenize
 from app.knowledge.schemas import SearchHit
 
@@ -108,6 +110,13 @@ def signals(
     )
 
 
+def unknown_places(query: str, bm25: BM25Index) -> list[str]:
+    """Places the question names (「夕張市」, 「尖石鄉」) whose names the corpus never uses."""
+    return [
+        name for name in glossary().place_names.named(query) if any(t not in bm25.idf for t in tokenize(name))
+    ]
+
+
 def supported_by_thresholds(query: str, hits: list[SearchHit], settings: Settings) -> bool:
     """The fallback for another embedding model: the best passage's cosine against a per-script threshold."""
     if not hits:
@@ -140,6 +149,12 @@ def is_supported(
 ) -> bool:
     if not hits or off_task(query) in DECLINED_TASKS:
         return False
+    if kpis_of_another_world(query, understand(query)):
+        return False  # 「我們公司業務部的KPI要怎麼訂」: the domain's words for another world
+    if unknown_places(query, bm25) and not asks_for_several(query):
+        return (
+            False  # 「上勝町的葉子生意」: a place the corpus never mentions (「有沒有像上勝町那樣的」 may be)
+        )
     model = load_support_model()
     if model is None or model.embed_model != settings.embed_model:
         return supported_by_thresholds(query, hits, settings)

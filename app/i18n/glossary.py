@@ -42,6 +42,31 @@ class CaseFacets(BaseModel):
     function_words: tuple[str, ...]
 
 
+class PlaceNames(BaseModel):
+    """How a question names a place: administrative suffixes, words that hold one without naming a place, and
+    characters that never open a place's name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suffixes: tuple[str, ...]
+    words: tuple[str, ...]
+    not_names: str
+
+    def named(self, text: str) -> list[str]:
+        """The two-character names before an administrative suffix: 「德島縣上勝町的」 → [德島, 上勝]."""
+        found = []
+        for i, char in enumerate(text):
+            if i < 2 or char not in self.suffixes:
+                continue
+            name, after = text[i - 2 : i], text[i + 1 : i + 2]
+            if not all("\u4e00" <= c <= "\u9fff" for c in name) or any(c in self.not_names for c in name):
+                continue
+            if text[i - 1 : i + 1] in self.words or char + after in self.words:
+                continue
+            found.append(name)
+        return found
+
+
 class Glossary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -54,6 +79,7 @@ class Glossary(BaseModel):
     principles: dict[str, Term]
     concepts: dict[str, Term]
     case_facets: CaseFacets
+    place_names: PlaceNames
     frames: dict[AnswerLang, dict[str, str]]
 
     def names(self, section: str, lang: AnswerLang) -> dict[str, str]:

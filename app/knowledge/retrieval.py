@@ -150,7 +150,9 @@ class HybridRetriever:
         if not self.chunks:
             return []
         dense, lexical = self.candidates(query, k, filters, mode, query_vector)
-        return self.fuse(dense, lexical, k)
+        # Passages of one document asked for: keeping the list diverse across documents means nothing here.
+        one_document = filters is not None and filters.doc_id is not None
+        return self.fuse(dense, lexical, k, max_per_doc=k if one_document else None)
 
 
 class SoseiRetriever(BaseRetriever):

@@ -286,3 +286,71 @@ def test_a_sentence_on_what_a_source_leaves_out_never_leads(ask) -> None:
     assert "300" in lead and not lead.startswith(("能查到", "可查到"))
     # a list item that only names a measure is no sentence of an answer
     assert "經平台媒合並完成簽約的老屋數（每年）" not in ask("宜蘭老屋新生命拿到多少補助？").answer
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "lead"),
+    [
+        ("台灣地方創生2.0是什麼時候開始的？", [], r"2021"),
+        ("那3.0呢", ["台灣地方創生2.0是什麼時候開始的？"], r"2025–2028"),
+        ("2.0的經費有多少", [], r"60\s*億"),
+    ],
+)
+def test_one_fact_asked_leads_with_the_row_that_holds_it(
+    ask, question: str, history: list[str], lead: str
+) -> None:
+    """「期間」 and 「經費」 rows answer 「什麼時候」 and 「多少」 outright, from whichever part of the guideline."""
+    assert re.search(lead, ask(question, history=history).answer.splitlines()[0])
+
+
+def test_who_leads_a_listed_case_is_answered_for_the_first_case_and_says_so(real_services) -> None:
+    turns = _exchange(real_services, "有沒有用觀光列車帶動整個流域旅遊的地方案例？")
+    first = turns[-1].cited[0]
+    response = real_services.answers.ask(AskRequest(question="是誰在主導的？", history=turns))
+    assert not response.refused
+    title = real_services.corpus.get(first).title
+    assert title in response.answer.splitlines()[0]  # which case it took, said first
+    assert {c.doc_id for c in response.citations} == {first}
+    assert (
+        "共組協議會" in response.answer.split("\n\n")[1].splitlines()[0]
+    )  # the sentence saying who leads it
+
+
+def test_an_english_answer_quoting_chinese_sentences_says_so(ask) -> None:
+    answer = ask("Who runs the Kamiyama project?").answer
+    assert answer.startswith(glossary().frame("en", "quoted_passages"))
+    assert "NPO" in answer.split("\n\n")[1]  # the sentence on who runs it leads the quotations
+
+
+def test_list_numbers_and_source_links_are_not_quoted_as_sentences(ask) -> None:
+    steps = ask("民間團體可以自己提案嗎").answer
+    assert not re.search(r"^- \d\.", steps, re.M)
+    assert (
+        "http"
+        not in ask(
+            "Separate question: what was the old furusato sosei policy, and why was it criticised?"
+        ).answer
+    )
+
+
+@pytest.mark.parametrize(
+    "question", ["德島縣上勝町的葉子生意是怎麼做起來的？", "新竹尖石鄉的地方創生計畫經費多少？"]
+)
+def test_a_place_the_corpus_never_mentions_is_declined(ask, real_services, question: str) -> None:
+    from app.assistant.support import unknown_places
+
+    assert ask(question).refused
+    bm25 = real_services.answers.kb.retriever.bm25
+    assert unknown_places("竹山鎮的光點小鎮是誰推動的？", bm25) == []  # a case's town is known
+
+
+def test_a_question_that_starts_afresh_leaves_the_case_in_focus(real_services) -> None:
+    turns = _exchange(real_services, "東川町的寫真之町是怎麼開始的？")
+    response = real_services.answers.ask(
+        AskRequest(
+            question="Separate question: what was the old furusato sosei policy, and why was it criticised?",
+            history=turns,
+        )
+    )
+    cited = {c.doc_id for c in response.citations}
+    assert "gl-background-furusato-sosei" in cited and "jp-higashikawa-photo-town" not in cited

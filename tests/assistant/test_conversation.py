@@ -106,3 +106,19 @@ def test_a_bare_case_question_carries_the_question_it_leaned_on() -> None:
         ask("那台灣有類似的嗎？", "神山町的衛星辦公室是怎麼做起來的？", "誰在主導？是町公所嗎？")
     )
     assert "神山町" in plan.query and plan.filters is not None and plan.filters.country == "TW"
+
+
+@pytest.mark.parametrize(
+    ("question", "fresh"),
+    [
+        ("Separate question: what was the old furusato sosei policy?", True),
+        ("換個問題，PDCA怎麼做？", True),
+        ("別の質問ですが、官民協働とは？", True),
+        ("那台灣有類似的嗎？", False),
+        ("另外，它的KPI呢？", False),
+    ],
+)
+def test_a_question_that_says_it_starts_afresh(question: str, fresh: bool) -> None:
+    from app.assistant.conversation import starts_fresh
+
+    assert starts_fresh(question) is fresh

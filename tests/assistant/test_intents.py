@@ -63,6 +63,7 @@ def test_an_english_follow_up_keeps_asking_for_cases() -> None:
     ("question", "task"),
     [
         ("幫我把這段翻成英文：地方創生", "translate"),
+        ("sustainable 的中文是什麼", "translate"),
         ("「よろしくお願いします」を英語に訳して", "translate"),
         ("幫我寫一首關於竹山的情詩", "write"),
         ("用Python怎麼把list排序", "code"),
@@ -82,3 +83,27 @@ def test_a_question_made_only_of_a_domain_term() -> None:
     assert understand("PDCA怎麼做？").only_terms
     assert understand("官民協働とは？").only_terms
     assert not understand("工廠生產線要怎麼導入PDCA").only_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "another_world"),
+    [
+        ("我們公司業務部的KPI要怎麼訂？", True),
+        ("醫院護理部要做PDCA品管圈，報告格式怎麼寫？", True),
+        ("病院の看護部でPDCAを回す方法は？", True),
+        ("How should our sales team set quarterly KPIs?", True),
+        ("我們鄉的高職有餐飲科，想讓學生在休息站開店，指標是怎麼訂的？", False),  # a township's project
+        ("我們公司想參與地方創生，官民協働的KPI怎麼訂？", False),  # names a driving factor
+        ("青年返鄉創業的KPI怎麼訂？", False),
+    ],
+)
+def test_kpis_asked_of_another_world(question: str, another_world: bool) -> None:
+    from app.assistant.intents import kpis_of_another_world
+
+    assert kpis_of_another_world(question, understand(question)) is another_world
+
+
+def test_several_facts_asked_in_one_question() -> None:
+    understood = understand("地方創生2.0是哪幾年？預算多少？")
+    assert understood.facts == ("when", "amount")
+    assert understand("是誰在主導的？").facts == ("who",)

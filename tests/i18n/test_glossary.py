@@ -72,3 +72,19 @@ def test_aliases_name_what_a_question_means(text: str, section: str, expected: l
 )
 def test_answer_language_follows_the_question(text: str, lang: str) -> None:
     assert answer_lang(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("德島縣上勝町的葉子生意是怎麼做起來的？", ["德島", "上勝"]),
+        ("新竹尖石鄉的地方創生計畫經費多少？", ["尖石"]),
+        ("夕張市の財政再建はその後どうなった？", ["夕張"]),
+        ("日本有哪些跨地區合作的案例", []),  # 地區 is a word, not a place
+        ("我們鄉要做移居諮詢，KPI要怎麼訂比較好？", []),
+        ("我們每年辦市集都用這個", []),
+        ("一個靠海的客家小村", []),
+    ],
+)
+def test_places_named_before_an_administrative_suffix(text: str, names: list[str]) -> None:
+    assert glossary().place_names.named(text) == names

@@ -32,7 +32,12 @@ class FakeStore:
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         self.wheres.append(where)
-        return [(c.chunk_id, 0.9 - 0.1 * i) for i, c in enumerate(self.chunks)][:n]
+        kept = [
+            c
+            for c in self.chunks
+            if not where or "doc_id" not in where or c.metadata["doc_id"] == where["doc_id"]
+        ]
+        return [(c.chunk_id, 0.9 - 0.1 * i) for i, c in enumerate(kept)][:n]
 
 
 @pytest.fixture
@@ -105,3 +110,10 @@ def test_a_given_query_vector_is_used_as_is(retriever: HybridRetriever, hashing_
     assert retriever.store.wheres[-1] == {"kind": "case"}  # type: ignore[attr-defined]
     retriever.search("觀光", k=3)
     assert len(calls) == 2
+
+
+def test_one_document_asked_for_gives_all_its_passages(retriever: HybridRetriever) -> None:
+    """The cap on passages per document keeps a list diverse; for one document's passages it only hides them."""
+    assert retriever.settings.max_chunks_per_doc < 3
+    hits = retriever.search("text", k=5, filters=SearchFilters(doc_id="doc-a"))
+    assert sorted(h.chunk_id for h in hits) == ["a1", "a2", "a3"]
