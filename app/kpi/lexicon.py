@@ -304,7 +304,9 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         "own funds, profit, business model, fees, sales, 收益, 売上, 事業収入"
     ),
     "public_private": terms(
-        "公司, 企業, 民間, 銀行, 信用合作社, 農會, 漁會, 投資, 商號, 合作社, 協會, 基金會, ngo, npo, "
+        "公司, 企業, 民間, 銀行, 信用合作社, 農會, 漁會, 投資, 商號, 合作社, (?<!成立)(?<!設立)(?<!組成)協會, 基金會, ngo, npo, "
+        # 「木材商業同業公會」, 「JA鳥取中央」, "Kyushu Rail Property Co.", "Yushan Coffee Roasters Ltd.", "employers"
+        "公會, \\bja[\u3040-\u30ff\u4e00-\u9fff], 農協, 漁協, \\bco\\., \\b(ltd|inc)\\b, corporation, employers, "
         "社會企業, 法人, 商會, 工會, 商行, 信金, 信用金庫, 金融機關, company, companies, firm, private, bank, "
         "investor, business(?! regist), association, foundation, cooperative, "
         "株式会社, 民間企業, 事業者, 振興會, 振興会, 傘坊, 工坊, "
@@ -326,10 +328,11 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         "[a-z]+ (town|village|city) and [a-z]+ (town|village|city), [a-z0-9]+-municipality"
     ),
     "lead_body": terms(
-        "協議會, 公社, 合作社, 協會, 基金會, 推進會議, 推動會議, 推動委員會, 中心, 工作站, 聯盟, 商社, "
+        "協議會, 公社, 合作社, 協會, 基金會, 推進會議, 推動會議, 推動委員會, (?<!活動)中心, 工作站, 聯盟, 商社, "
+        "development company, town-development company, "
         "dmo, council, association, foundation, lead organisation, lead organization, 推進協議会, "
-        "まちづくり会社, 主導, 負責推動, 推動主體, 營運主體, led by, leads, 主導する, が主導, (?<!另行)委託, "
-        "委由, 經營主體, 服務社, cooperative, runs the, operated by, 事務局, 主管, が主体, 主体となり, 事業推進主体, "
+        "まちづくり会社, 主導, 負責推動, 推動主體, 營運主體, led by, leads, 主導する, が主導, (?<!另行)委託(?!先), "
+        "委由, 經營主體, 服務社, cooperative, runs the\\b, operated by, 事務局, 主管, が主体, 主体となり, 事業推進主体(?!は(今後|未定)), "
         "lead body, run by, will lead, leads the, lead the, "
         # 「由美濃區公所主責」, 「推進課が所管」, 「…が事業推進主体となり」; not 「主責單位俟核定後再行指定」
         "由[^，。]{1;26}(主責|主辦|負責|擔任|共同推動), 主責(?!單位俟|單位待|單位未), 所管, "
@@ -342,6 +345,26 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         "guides, 育成する, 雇用, 養成, 培養, 育成班, 採用, 聘用, 進用"
     ),
 }
+
+
+# Who leads, read from the description (事業推進主體: one body answerable for the project). A lead named in so many
+# words (「由X主責」, 「鄉公所負責計畫管理」, "acts as secretariat") shows one; two or more bodies running it together with
+# none named as the lead (「由A與B共同辦理」, "A and B will run the project together", 「AとBが共同で実施」) show none.
+EXPLICIT_LEAD = re.compile(
+    r"主導|主責(?!單位俟|單位待|單位未)|主辦|事務局|秘書處|推動主體|營運主體|經營主體|總召|牽頭|主体となり|が主体"
+    r"|負責(?:計畫)?(?:管理|統籌|協調)"
+    r"|事業推進主体(?:となり|とし|とする|は(?!今後|未定))|所管|secretariat|lead (?:body|organi[sz]ation|agency)|will lead|leads the"
+    r"|led by|\bas (?:the )?lead\b|coordinat(?:es|ed by|ing body)",
+    re.I,
+)
+CO_LEAD = re.compile(
+    r"[^，。；,.;]{2,40}(?:與|和|、|及)[^，。；,.;]{2,40}(?:共同|一起|攜手|聯合)(?:執行|辦理|推動|經營|營運|推行|實施|運作)"
+    r"|[^，。；,.;]{2,40}(?:與|和)[^，。；,.;]{2,30}合作[，,]\s*(?:將|把|共同)"
+    r"|[^、。]{1,40}と[^、。]{2,40}が共同で"
+    r"|\b[a-z][\w\s'-]{2,60} and (?:the )?[a-z][\w\s'-]{2,60} (?:will )?(?:run|operate|implement|carry out|manage)\b"
+    r"[^.]{0,40}\b(?:together|jointly)\b|\bjointly (?:run|operated|implemented) by\b",
+    re.I,
+)
 
 
 def contains_any(

@@ -307,6 +307,37 @@ class TestPlanRules:
             (plan_rules.factor_cross_policy, "結合農業與長照福祉", "推動觀光行銷"),
             (plan_rules.factor_lead_body, "由老街再生協會主導", "由公所各課室辦理"),
             (plan_rules.factor_talent, "培育返鄉青年擔任導覽員", "印製觀光手冊"),
+            # bodies running it together with none named as the lead: everyone's project, nobody's
+            (
+                plan_rules.factor_lead_body,
+                "由口湖鄉漁會與合作社共同推動，鄉公所負責計畫管理",
+                "由後壁區公所與青年協會共同執行",
+            ),
+            (
+                plan_rules.factor_lead_body,
+                "The county office acts as secretariat",
+                "A and B will run the project together",
+            ),
+            (
+                plan_rules.factor_lead_body,
+                "社団法人が事業推進主体となり運営する",
+                "市と人材会社「ワークブリッジ」が共同で実施する",
+            ),
+            (
+                plan_rules.factor_lead_body,
+                "由北埔鄉老街協會主導",
+                "與教育處合作，串連各村活動中心",
+            ),  # a 活動中心 leads nothing
+            (
+                plan_rules.factor_public_private,
+                "與木材商業同業公會合作",
+                "輔導商家成立協會",
+            ),  # an association the plan forms
+            (
+                plan_rules.factor_public_private,
+                "Yushan Coffee Roasters Ltd. lends shop space",
+                "The office runs it alone",
+            ),
         ],
     )
     def test_driving_factors_from_the_description(self, rule, present: str, absent: str) -> None:

@@ -186,6 +186,15 @@ def factor_cross_policy(plan: PlanContext) -> Verdict | None:
     "factor:lead_body", "info", title=_factor_titles("lead_body"), evidence="推動主體 明確 領導 協議會 公社"
 )
 def factor_lead_body(plan: PlanContext) -> Verdict | None:
+    # The guideline looks for a named body that answers for the project (協議會, 公社, 支援中心, 地方商社, 法人);
+    # 「由公所統籌、各單位配合」 alone is too weak a sign, and so are bodies that run it together with none as lead.
+    text = lx.norm(plan.description)
+    if text.strip() and lx.EXPLICIT_LEAD.search(text):
+        return None  # 「鄉公所負責計畫管理」, "acts as secretariat": a lead named in so many words
+    if text.strip() and lx.CO_LEAD.search(text):  # 「由A與B共同辦理」: everyone's project, nobody's
+        return Verdict(
+            "factor_missing", {"factor": factor_name("lead_body"), "advice": localized("advice_lead_body")}
+        )
     return _factor_missing(plan, "lead_body")
 
 
