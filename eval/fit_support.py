@@ -25,7 +25,13 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from app.assistant.answers import PASSAGES
 from app.assistant.conversation import without_openers
-from app.assistant.intents import asks_for_several, kpis_of_another_world, off_task, understand
+from app.assistant.intents import (
+    asks_for_several,
+    asks_live_information,
+    kpis_of_another_world,
+    off_task,
+    understand,
+)
 from app.assistant.support import DECLINED_TASKS, MODEL_FILE, SupportModel, signals, unknown_places
 from app.config import get_settings
 from app.knowledge.lexical import BM25Index
@@ -59,7 +65,9 @@ THRESHOLD = 0.6
 
 def declined_before_the_model(question: str, bm25: BM25Index) -> bool:
     """The gates of app/assistant/support.py `is_supported` that come before the model."""
-    if off_task(question) in DECLINED_TASKS or kpis_of_another_world(question, understand(question)):
+    if off_task(question) in DECLINED_TASKS or asks_live_information(question):
+        return True
+    if kpis_of_another_world(question, understand(question)):
         return True
     return bool(unknown_places(question, bm25)) and not asks_for_several(question)
 

@@ -37,7 +37,13 @@ from app.assistant.conversation import (
     switches_country,
 )
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
-from app.assistant.intents import Understanding, asks_for_several, asks_the_domain, understand
+from app.assistant.intents import (
+    Understanding,
+    asks_for_several,
+    asks_live_information,
+    asks_the_domain,
+    understand,
+)
 from app.assistant.schemas import AskRequest, AskResponse, Citation
 from app.assistant.support import is_supported
 from app.cases.names import CaseNames
@@ -247,6 +253,8 @@ class AnswerService:
         - when it asks only what is asked of a case (「是誰在主導的？」) after a list, the list's first (best) case,
           assumed, so that the answer says which case it took."""
         question = request.question
+        if asks_live_information(question):  # 「竹山現在幾度」, 「那門票呢」: no case's text answers it
+            return None
         named = self.case_names.named(question)
         if named:
             return Focus(named[0]) if len(named) == 1 else None

@@ -146,6 +146,22 @@ _REGIONAL = re.compile(
 _PDCA = re.compile(r"pdca", re.I)
 
 
+# Live, practical information (tickets, opening hours, weather, prices of a room or a house, an address): a
+# visitor's or a resident's question, which a knowledge base of past projects cannot answer, whatever place it names.
+_LIVE_INFORMATION = re.compile(
+    r"門票|票價|買票|訂票|搶票|開賣|售票處|營業時間|開放時間|幾點|門診|掛號|報名(?:截止|日期|方式)|截止日|天氣|氣溫|幾度"
+    r"|下雨|下雪|房價|租金行情|一斤|訂房|住一晚|一晚多少|電話|地址|怎麼去|怎麼搭|停車"
+    r"|チケット|入場料|営業時間|天気|締切|一泊|電話番号|行き方"
+    r"|\b(?:tickets?|opening hours|weather|phone number|address|how (?:do i|to) get|parking|per night|room rate)\b",
+    re.I,
+)
+
+
+def asks_live_information(question: str) -> bool:
+    """「池上今年的藝術節門票要怎麼買？」, 「竹山現在幾度」, "What are the museum's opening hours?"."""
+    return _LIVE_INFORMATION.search(question) is not None
+
+
 def kpis_of_another_world(question: str, understood: Understanding) -> bool:
     """KPIs or PDCA asked of a company, a shop, a school or a ward (「我們公司業務部的KPI」, "a PDCA cycle for my
     restaurant's kitchen"), with nothing of a region or of this field's facets: not this knowledge base's."""

@@ -8,8 +8,9 @@
 
 A request for work the knowledge base is not for (translate this, write a poem, code, "ignore your
 instructions") is declined before the model is asked (app/assistant/intents.py `off_task`), and so is a question
-about a place the corpus never mentions (「上勝町的葉子生意」), unless it asks for cases like it, and KPIs or PDCA
-asked of a company, a shop, a school or a ward with nothing of a region in the question.
+about a place the corpus never mentions (「上勝町的葉子生意」), unless it asks for cases like it, KPIs or PDCA
+asked of a company, a shop, a school or a ward with nothing of a region in the question, and live practical
+information (tickets, opening hours, the weather, an address).
 
 The model (logistic regression) is fitted by eval/fit_support.py on the *learn* splits only and stored as
 data in support_model.json; its errors are measured on the unseen splits (`sosei eval --suite chat`). It
@@ -26,7 +27,14 @@ from importlib.resources import files
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.assistant.intents import OffTask, asks_for_several, kpis_of_another_world, off_task, understand
+from app.assistant.intents import (
+    OffTask,
+    asks_for_several,
+    asks_live_information,
+    kpis_of_another_world,
+    off_task,
+    understand,
+)
 from app.config import Settings
 from app.i18n.glossary import answer_lang, glossary
 from app.knowledge.lexical import BM25Index, tokenize
@@ -149,6 +157,8 @@ def is_supported(
 ) -> bool:
     if not hits or off_task(query) in DECLINED_TASKS:
         return False
+    if asks_live_information(query):
+        return False  # tickets, opening hours, the weather: not in a knowledge base of past projects
     if kpis_of_another_world(query, understand(query)):
         return False  # 「我們公司業務部的KPI要怎麼訂」: the domain's words for another world
     if unknown_places(query, bm25) and not asks_for_several(query):

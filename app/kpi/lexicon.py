@@ -332,7 +332,8 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         "development company, town-development company, "
         "dmo, council, association, foundation, lead organisation, lead organization, 推進協議会, "
         "まちづくり会社, 主導, 負責推動, 推動主體, 營運主體, led by, leads, 主導する, が主導, (?<!另行)委託(?!先), "
-        "委由, 經營主體, 服務社, cooperative, runs the\\b, operated by, 事務局, 主管, が主体, 主体となり, 事業推進主体(?!は(今後|未定)), "
+        "委由, 經營主體, 服務社, cooperative, runs the\\b, operated by, 事務局, 主管, が主体, 主体となり, "
+        "事業推進主体(?!は(今後|未定)), "
         "lead body, run by, will lead, leads the, lead the, "
         # 「由美濃區公所主責」, 「推進課が所管」, 「…が事業推進主体となり」; not 「主責單位俟核定後再行指定」
         "由[^，。]{1;26}(主責|主辦|負責|擔任|共同推動), 主責(?!單位俟|單位待|單位未), 所管, "
@@ -353,7 +354,8 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
 EXPLICIT_LEAD = re.compile(
     r"主導|主責(?!單位俟|單位待|單位未)|主辦|事務局|秘書處|推動主體|營運主體|經營主體|總召|牽頭|主体となり|が主体"
     r"|負責(?:計畫)?(?:管理|統籌|協調)"
-    r"|事業推進主体(?:となり|とし|とする|は(?!今後|未定))|所管|secretariat|lead (?:body|organi[sz]ation|agency)|will lead|leads the"
+    r"|事業推進主体(?:となり|とし|とする|は(?!今後|未定))|所管|secretariat"
+    r"|lead (?:body|organi[sz]ation|agency)|will lead|leads the"
     r"|led by|\bas (?:the )?lead\b|coordinat(?:es|ed by|ing body)",
     re.I,
 )

@@ -354,3 +354,9 @@ def test_a_question_that_starts_afresh_leaves_the_case_in_focus(real_services) -
     )
     cited = {c.doc_id for c in response.citations}
     assert "gl-background-furusato-sosei" in cited and "jp-higashikawa-photo-town" not in cited
+
+
+def test_live_information_about_a_case_town_is_declined(real_services) -> None:
+    turns = _exchange(real_services, "池上秋收稻穗藝術節是怎麼交棒給鄉民的？")
+    response = real_services.answers.ask(AskRequest(question="那今年的門票要怎麼買？", history=turns))
+    assert response.refused

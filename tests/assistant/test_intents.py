@@ -107,3 +107,20 @@ def test_several_facts_asked_in_one_question() -> None:
     understood = understand("地方創生2.0是哪幾年？預算多少？")
     assert understood.facts == ("when", "amount")
     assert understand("是誰在主導的？").facts == ("who",)
+
+
+@pytest.mark.parametrize(
+    ("question", "live"),
+    [
+        ("池上鄉今年的秋收稻穗藝術節門票要怎麼買？", True),
+        ("竹山現在幾度", True),
+        ("東川町の写真甲子園、今年の応募締切はいつ？", True),
+        ("What are the opening hours of the Kamiyama satellite office?", True),
+        ("青培站一年最多補助多少錢", False),  # a sum the corpus holds, not a shopper's price
+        ("池上秋收稻穗藝術節現在是誰在主辦？", False),
+    ],
+)
+def test_live_practical_information(question: str, live: bool) -> None:
+    from app.assistant.intents import asks_live_information
+
+    assert asks_live_information(question) is live
