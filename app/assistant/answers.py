@@ -65,6 +65,7 @@ ASKED_FOR_BONUS = 2.0  # the sentence holding the asked-for year or figure leads
 # What a one-fact question wants to see in a sentence: a year, or a figure with its unit.
 _ASKED_FOR = {
     "when": re.compile(r"(?:19|20)\d\d|民國\s*\d+|\d+\s*年|令和|平成"),
+    "origin": re.compile(r"(?:19|20)\d\d\s*年|民國\s*\d+|令和|平成|昭和"),
     "amount": re.compile(r"\d[\d,.]*\s*(?:萬|億|千|元|円|日圓|%|人|件|家|站|個|名)"),
     # Who leads: a sentence saying who formed, leads or runs it, not one that merely names a body.
     "who": re.compile(
@@ -76,6 +77,7 @@ _ASKED_LABEL = {
     "when": re.compile(
         r"^(?:期間|期程|核定|時間|年份|年度|開始|啟動|上路|實施|施行|期限|計畫期間|Period|期間)[:：]"
     ),
+    "origin": re.compile(r"^(?:緣起|起源|由來|開始|成立|背景)[:：]"),
     "who": re.compile(r"^(?:主導|主辦|主責|執行|推動|經營|營運|負責)(?:單位|者|主體)?[:：]"),
     "amount": re.compile(r"^(?:經費|預算|補助|金額|總經費|事業費|交付金|規模|Budget)[^:：]{0,6}[:：]"),
 }
@@ -94,6 +96,11 @@ _BEYOND_A_CASE = re.compile(
     r"全日本|全國|全国|全台|全臺|一般來說|平均|\b(?:nationwide|national|overall|in general)\b"
     # a shopper's, a fan's or an account holder's question, not a practitioner's: the model judges it alone
     r"|最便宜|哪裡買|網購|幾歲|結婚|月費|密碼|パスワード|ログイン|\b(?:cheapest|password|login|married)\b",
+    re.I,
+)
+# Asking about a case as a whole: 「介紹一下池上的案例」, "Tell me about Taomi eco village", 「神山町について教えて」.
+_ABOUT_ITSELF = re.compile(
+    r"^(?:請)?(?:介紹|說說|講講)(?:一下)?|^tell me (?:more )?about\b|^describe\b|について(?:教えて|知りたい)",
     re.I,
 )
 # Singling out one listed case by what it is: 「那個種櫻桃的」, 「高校生がカフェをやっているのは」, "the one with …".
@@ -128,14 +135,18 @@ _LABEL_ONLY = re.compile(r"[:：]$")
 def _clean(sentence: str) -> str | None:
     """A sentence fit to quote, or None: no table headers, bare labels or internal document ids."""
     sentence = _MARKDOWN_LEAD.sub("", sentence.strip())
-    if sentence.startswith("|"):  # a table row: keep its cells as a phrase, drop header rows
+    row = sentence.startswith("|")
+    if row:  # a table row: keep its cells as a phrase, drop header rows
         cells = [c.strip() for c in sentence.strip("|").split("|") if c.strip()]
-        if len(cells) < 2 or all(len(c) <= 6 for c in cells):
-            return None
+        if len(cells) < 2 or (
+            all(len(c) <= 6 for c in cells) and not any(ch.isdigit() for c in cells for ch in c)
+        ):
+            return None  # a header row (「項目｜內容」), not a short fact (「經費｜4年60億元」)
         sentence = f"{cells[0]}：{'，'.join(cells[1:])}"  # 「補助：每站每年最高300萬元」
     sentence = _URL.sub("", _DOC_REF.sub("", sentence.replace("**", ""))).strip()  # a source list's links
     pointed, sentence = sentence, _SEE_REF.sub("", sentence).strip()
-    if len(sentence) < (16 if sentence != pointed else 10) or _LABEL_ONLY.search(sentence):
+    shortest = 6 if row else 16 if sentence != pointed else 10  # 「經費：4年60億元」 is a whole fact
+    if len(sentence) < shortest or _LABEL_ONLY.search(sentence):
         return None  # a bare label, or what is left of a sentence that only pointed elsewhere
     return None if _STILL_ID.search(sentence) else sentence
 
@@ -356,6 +367,8 @@ class AnswerService:
         doc = self.composer.corpus.get(case_id)
         if doc is None:
             return False
+        if _ABOUT_ITSELF.search(question):  # "Tell me about Taomi eco village.", 「介紹一下池上」
+            return True
         words = own_words(self.case_names.without_names(glossary().without_case_facets(question)))
         asked = {gram for word in words for gram in (_bigrams(word) if not word.isascii() else {word})}
         asked -= {gram for word in self.case_names.place_words(case_id) for gram in _bigrams(word) or {word}}

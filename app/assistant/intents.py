@@ -58,7 +58,13 @@ _PROCESS = re.compile(
     r"|\bapply for\b|\bwalk me through\b",
     re.I,
 )
-Fact = Literal["when", "amount", "who"]
+Fact = Literal["when", "amount", "who", "origin"]
+# How it began: 「是怎麼開始的」, 「緣起」, "how did it start", 「きっかけ」: the sentence with its first year leads.
+_ORIGIN = re.compile(
+    r"怎麼開始|如何開始|怎麼起步|怎麼做起來|起源|緣起|由來|\bhow did (?:it|they|this|the [\w\s]{1,30}) (?:start|begin)\b"
+    r"|きっかけ|始まり|どう始ま",
+    re.I,
+)
 # Who does it: 「是誰在主導的」, 「誰負責」, "who runs it", 「誰が運営」.
 _WHO = re.compile(r"誰|主導|主辦單位|負責單位|執行單位|\bwho\b|主体|担い手", re.I)
 _WHEN = re.compile(r"什麼時候|何時|哪一年|幾年|哪年|いつ|何年|\bwhen\b|\bwhat year\b", re.I)
@@ -249,6 +255,7 @@ def understand(question: str, topic: str | None = None) -> Understanding:
         ("when", _WHEN, words),
         ("amount", _AMOUNT, words),
         ("who", _WHO, question),
+        ("origin", _ORIGIN, question),
     )
     facts = tuple(fact for fact, pattern, text in asked if pattern.search(text))
     asks = facts[0] if facts else None

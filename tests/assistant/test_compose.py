@@ -294,6 +294,8 @@ def test_a_sentence_on_what_a_source_leaves_out_never_leads(ask) -> None:
         ("台灣地方創生2.0是什麼時候開始的？", [], r"2021"),
         ("那3.0呢", ["台灣地方創生2.0是什麼時候開始的？"], r"2025–2028"),
         ("2.0的經費有多少", [], r"60\s*億"),
+        ("那3.0呢", ["地方創生2.0的經費有多少？"], r"4年60億"),  # a short row is a whole fact, not a header
+        ("東川町的寫真之町是怎麼開始的？", [], r"1985"),  # how it began: the sentence with its first year
     ],
 )
 def test_one_fact_asked_leads_with_the_row_that_holds_it(
@@ -360,3 +362,9 @@ def test_live_information_about_a_case_town_is_declined(real_services) -> None:
     turns = _exchange(real_services, "池上秋收稻穗藝術節是怎麼交棒給鄉民的？")
     response = real_services.answers.ask(AskRequest(question="那今年的門票要怎麼買？", history=turns))
     assert response.refused
+
+
+@pytest.mark.parametrize("question", ["Tell me about Taomi eco village.", "介紹一下池上的案例"])
+def test_a_case_asked_about_as_a_whole_is_answered_from_it(ask, question: str) -> None:
+    response = ask(question)
+    assert not response.refused and len({c.doc_id for c in response.citations}) == 1
