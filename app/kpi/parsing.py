@@ -139,6 +139,8 @@ _BASE_POST = _start(
     r"\blevels?\b \bbaseline",
 )
 _WEAK_BASE_POST = _start("的 之 為 为 時 时 の [:=] 時點 時点")
+# A year in brackets after a value, then the arrow to the target: 「1.2ha(H30)→8ha(R5)」, "40 users (FY2018) → 120".
+_DATED_THEN_ARROW = re.compile(r"\s*[)）]\s*(?:→|⇒|->|～|~|から|\bto\b)", re.IGNORECASE)
 _BOUND_DEC = _start(r"以下 以內 以内 未満 未滿 or\sless or\sbelow at\smost")
 _BOUND_INC = _start(r"以上 or\smore or\sabove and\sabove")
 _EDGE = r"[\s,.;:!?()\[\]{}<>\"'「」『』【】〔〕、。…·・/\\|~\-+*→⇒=]"
@@ -327,6 +329,7 @@ def _date_roles(sc: _Scan) -> None:
             or _DATE_BASE_RAW.search(sc.norm[sc.gaps[i][0] : sc.gaps[i][1]])
             or _BASE_POST.match(post)
             or (later and (_WEAK_BASE_POST.match(post) or (nxt and nxt.kind != "date" and not post.strip())))
+            or (later and _DATED_THEN_ARROW.match(post))
         ):
             it.role = "baseline"  # 較2023年, 2023年比; 2023年為40間 or 113年15人 when a later year follows
         else:
