@@ -232,11 +232,12 @@ _CJK_UNITS = alternation(
     "棟 栋 筆 笔 次 公頃 平方公尺 平方公里 平方米 ㎡ 公里 公尺 公斤 公噸 噸 吨 店舗 店 軒",
     "社 団体 团体 回 箇所 か所 ヶ所 カ所 ケ所 坪 張 张 冊 台 輛 辆 班 天 日 晚 泊 夜",
     "小時 小时 時間 門 堂 梯次 所 校 座 條 条 點 点 套 款 種 种 品項 床 室 隻 頭 株",
-    "枚 口 世帯 世帶 戸 事業者 事業所 企業 業者 攤位 攤 篇 則 館 部 份 ha ヘクタール 公畝 トン",
+    "枚 口 世帯 世帶 戸 事業者 事業所 企業 業者 攤位 攤 篇 則 館 部 份 ha ヘクタール 公畝 トン 案",
 ).split("|")
 _EN_UNITS = alternation(
     "people persons person visitors visitor tourists residents migrants newcomers households shops",
-    "stores businesses companies firms startups teams cases events sessions workshops jobs hectares",
+    "stores businesses companies firms startups start-ups teams cases events sessions workshops jobs hectares",
+    "markets projects",
     "ha km kg acres nights rooms beds participants users members products items units times tonnes tons t",
 ).split("|")
 UNIT_PATTERN = (
