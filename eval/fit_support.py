@@ -25,16 +25,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from app.assistant.answers import PASSAGES
 from app.assistant.conversation import without_openers
-from app.assistant.intents import (
-    asks_for_several,
-    asks_live_information,
-    kpis_of_another_world,
-    off_task,
-    understand,
-)
-from app.assistant.support import DECLINED_TASKS, MODEL_FILE, SupportModel, signals, unknown_places
+from app.assistant.support import MODEL_FILE, SupportModel, declined_before_the_model, signals
 from app.config import get_settings
-from app.knowledge.lexical import BM25Index
 from app.services import build_services
 
 ON_TOPIC = (
@@ -61,15 +53,6 @@ EMBEDDING_SCALE = (
 # settings tried (C 3/10/30, threshold 0.4–0.8) the one with the fewest errors of both kinds together
 C = 3.0
 THRESHOLD = 0.6
-
-
-def declined_before_the_model(question: str, bm25: BM25Index) -> bool:
-    """The gates of app/assistant/support.py `is_supported` that come before the model."""
-    if off_task(question) in DECLINED_TASKS or asks_live_information(question):
-        return True
-    if kpis_of_another_world(question, understand(question)):
-        return True
-    return bool(unknown_places(question, bm25)) and not asks_for_several(question)
 
 
 def questions(eval_dir: Path, name: str) -> list[str]:

@@ -48,7 +48,7 @@ from app.assistant.schemas import AskRequest, AskResponse, Citation
 from app.assistant.support import is_supported
 from app.cases.names import CaseNames
 from app.i18n import catalog
-from app.i18n.glossary import answer_lang, glossary
+from app.i18n.glossary import HAN, answer_lang, glossary
 from app.knowledge.chunking import split_sentences
 from app.knowledge.corpus import Corpus
 from app.knowledge.lexical import tokenize
@@ -75,7 +75,7 @@ _ASKED_FOR = {
 # A table row whose label is the asked-for fact (「期間：2021–2025年」 for 「什麼時候開始」) answers it outright.
 _ASKED_LABEL = {
     "when": re.compile(
-        r"^(?:期間|期程|核定|時間|年份|年度|開始|啟動|上路|實施|施行|期限|計畫期間|Period|期間)[:：]"
+        r"^(?:期間|期程|核定|時間|年份|年度|開始|啟動|上路|實施|施行|期限|計畫期間|Period)[:：]"
     ),
     "origin": re.compile(r"^(?:緣起|起源|由來|開始|成立|背景)[:：]"),
     "who": re.compile(r"^(?:主導|主辦|主責|執行|推動|經營|營運|負責)(?:單位|者|主體)?[:：]"),
@@ -489,17 +489,22 @@ class AnswerService:
         facts for it (app/assistant/compose.py), else the extractive answer. `focus` is the one case the
         question is about (`focus`), found once per request."""
         understood = self.understand(request, plan)
+        draft = None
         if focus is not None and not asks_for_several(request.question):
             draft = self._about_one_case(request, plan, understood, hits, query_vector, focus.case_id)
-            if (
-                draft is not None and focus.assumed
-            ):  # 「以「長良川…」回答：」 — the officer may have meant another
+            if draft is not None and focus.assumed:  # the officer may have meant another of the listed cases
                 title = self.composer.corpus.documents[focus.case_id].title
                 lead = glossary().frame(understood.lang, "assumed_case", title=title)
-                return replace(draft, text=f"{lead}\n\n{draft.text}")
-            if draft is not None:
-                return draft
-        return self._for_intent(request, plan, understood, hits, query_vector)
+                draft = replace(draft, text=f"{lead}\n\n{draft.text}")
+        if draft is None:
+            draft = self._for_intent(request, plan, understood, hits, query_vector)
+        if (
+            draft.quoted and understood.lang != "zh-TW" and HAN.search(draft.text)
+        ):  # quoted Chinese, said once
+            draft = replace(
+                draft, text=f"{glossary().frame(understood.lang, 'quoted_passages')}\n\n{draft.text}"
+            )
+        return draft
 
     def _about_one_case(
         self,
@@ -679,11 +684,6 @@ class AnswerService:
                 if streamed:
                     yield "reset", ""  # the client discards the partial LLM text
         draft = self.composed(request, plan, hits, query_vector, focus)
-        lang = answer_lang(request.question)
-        if (
-            draft.quoted and lang != "zh-TW" and _HAN.search(draft.text)
-        ):  # say the quotations are Chinese, once
-            draft = replace(draft, text=f"{glossary().frame(lang, 'quoted_passages')}\n\n{draft.text}")
         for line in draft.text.splitlines(keepends=True) or [draft.text]:  # streamed a line at a time
             yield "token", line
         response = AskResponse(
@@ -708,7 +708,6 @@ def _data(text: str) -> str:
 _CAVEAT = re.compile(
     r"^(?:能|可)?查到的|^只有(?:經費|事件|人口)|^報導(?:沒有|未)|^(?:本案)?沒有公開|^資料中(?:沒有|只有)"
 )
-_HAN = re.compile(r"[\u3400-\u9fff]")
 # A list item that only names something (no sentence end, no label): 「經平台媒合並完成簽約的老屋數（每年）」.
 _FRAGMENT = re.compile(r"[^。！？!?.:：；;]{1,60}")
 # Joined to a carried query, it asks for cases (the word intents.py reads as a request for cases).

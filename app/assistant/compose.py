@@ -19,7 +19,7 @@ import numpy as np
 from app.assistant.cleaning import without_refs
 from app.assistant.intents import Understanding
 from app.assistant.schemas import Citation
-from app.i18n.glossary import AnswerLang, Glossary, glossary
+from app.i18n.glossary import HAN, AnswerLang, Glossary, glossary
 from app.knowledge.chunking import split_sentences
 from app.knowledge.corpus import Corpus
 from app.knowledge.documents import Document
@@ -408,7 +408,7 @@ class AnswerComposer:
     # --- helpers -------------------------------------------------------------------------------------------------
     def _marked(self, text: str, lang: AnswerLang) -> str:
         """Chinese text quoted in an English or Japanese answer is marked as Chinese."""
-        if lang == "zh-TW" or not re.search(r"[\u3400-\u9fff]", text):
+        if lang == "zh-TW" or not HAN.search(text):
             return text
         return self.terms.frame(lang, "quote", text=text)
 

@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from app.assistant.intents import (
     OffTask,
+    Understanding,
     asks_for_several,
     asks_live_information,
     kpis_of_another_world,
@@ -82,6 +83,7 @@ def signals(
     bm25: BM25Index,
     embedding_scale: float,
     named_cases: int = 0,
+    understood: Understanding | None = None,
 ) -> np.ndarray:
     """The model's input for one question: per-script cosine, BM25 and coverage signals, then the embedding."""
     script = query_script(query)
@@ -101,7 +103,7 @@ def signals(
         sum(bm25.idf[t] for t in known) / total_idf if total_idf else 0.0,
     ]
     # The recognised intent and the domain facets the question names (app/assistant/intents.py).
-    understood = understand(query)
+    understood = understood or understand(query)
     scalar += [1.0 if understood.intent == intent else 0.0 for intent in INTENT_SIGNALS]
     scalar += [
         float(bool(understood.factors)),
@@ -147,6 +149,17 @@ def supported_by_thresholds(query: str, hits: list[SearchHit], settings: Setting
     )
 
 
+def declined_before_the_model(query: str, bm25: BM25Index, understood: Understanding | None = None) -> bool:
+    """Requests declined whatever the model would say: work the knowledge base is not for, live practical
+    information (tickets, opening hours, the weather), KPIs or PDCA of another world (「我們公司業務部的KPI要怎麼訂」),
+    and a place the corpus never mentions (「上勝町的葉子生意」; 「有沒有像上勝町那樣的」 may be answered)."""
+    if off_task(query) in DECLINED_TASKS or asks_live_information(query):
+        return True
+    if kpis_of_another_world(query, understood or understand(query)):
+        return True
+    return bool(unknown_places(query, bm25)) and not asks_for_several(query)
+
+
 def is_supported(
     query: str,
     vector: np.ndarray,
@@ -155,18 +168,13 @@ def is_supported(
     settings: Settings,
     named_cases: int = 0,
 ) -> bool:
-    if not hits or off_task(query) in DECLINED_TASKS:
+    if not hits:
         return False
-    if asks_live_information(query):
-        return False  # tickets, opening hours, the weather: not in a knowledge base of past projects
-    if kpis_of_another_world(query, understand(query)):
-        return False  # 「我們公司業務部的KPI要怎麼訂」: the domain's words for another world
-    if unknown_places(query, bm25) and not asks_for_several(query):
-        return (
-            False  # 「上勝町的葉子生意」: a place the corpus never mentions (「有沒有像上勝町那樣的」 may be)
-        )
+    understood = understand(query)  # read once: the gates and the model's signals share it
+    if declined_before_the_model(query, bm25, understood):
+        return False
     model = load_support_model()
     if model is None or model.embed_model != settings.embed_model:
         return supported_by_thresholds(query, hits, settings)
-    features = signals(query, vector, hits, bm25, model.embedding_scale, named_cases)
+    features = signals(query, vector, hits, bm25, model.embedding_scale, named_cases, understood)
     return model.probability(features) >= model.threshold

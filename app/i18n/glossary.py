@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 AnswerLang = Literal["zh-TW", "en", "ja"]
 ANSWER_LANGS: tuple[AnswerLang, ...] = ("zh-TW", "en", "ja")
 _KANA = re.compile(r"[\u3040-\u30ff]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+HAN = re.compile(r"[\u3400-\u9fff]")  # Chinese characters (kanji too)
 
 
 class Term(BaseModel):
@@ -172,4 +172,4 @@ def answer_lang(text: str) -> AnswerLang:
     if _KANA.search(text):
         return "ja"
     letters = sum(ch.isalpha() for ch in text)
-    return "zh-TW" if letters and len(_HAN.findall(text)) / letters >= 0.3 else "en"
+    return "zh-TW" if letters and len(HAN.findall(text)) / letters >= 0.3 else "en"
