@@ -115,8 +115,10 @@ def _factor_missing(plan: PlanContext, factor: str) -> Verdict | None:
     text = lx.norm(plan.description)
     unless_after = lx.CONTRACTED if factor == "public_private" else None
     found = lx.contains_any(text, lx.FACTOR_SIGNALS[factor], negatable=True, unless_after=unless_after)
-    if found:
-        return None
+    return None if found else _missing(factor)
+
+
+def _missing(factor: str) -> Verdict:
     return Verdict("factor_missing", {"factor": factor_name(factor), "advice": localized(f"advice_{factor}")})
 
 
@@ -192,9 +194,7 @@ def factor_lead_body(plan: PlanContext) -> Verdict | None:
     if text.strip() and lx.EXPLICIT_LEAD.search(text):
         return None  # 「鄉公所負責計畫管理」, "acts as secretariat": a lead named in so many words
     if text.strip() and lx.CO_LEAD.search(text):  # 「由A與B共同辦理」: everyone's project, nobody's
-        return Verdict(
-            "factor_missing", {"factor": factor_name("lead_body"), "advice": localized("advice_lead_body")}
-        )
+        return _missing("lead_body")
     return _factor_missing(plan, "lead_body")
 
 
