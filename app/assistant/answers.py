@@ -28,6 +28,7 @@ from app.assistant.compose import AnswerComposer, Composed
 from app.assistant.conversation import (
     QueryPlan,
     last_exchange,
+    ordinal_pick,
     own_words,
     plan_query,
     points_back,
@@ -35,6 +36,7 @@ from app.assistant.conversation import (
     residual,
     starts_fresh,
     switches_country,
+    without_ordinal,
 )
 from app.assistant.guard import MARKUP, DegenerateOutput, guarded
 from app.assistant.intents import (
@@ -81,6 +83,19 @@ _ASKED_LABEL = {
     "who": re.compile(r"^(?:主導|主辦|主責|執行|推動|經營|營運|負責)(?:單位|者|主體)?[:：]"),
     "amount": re.compile(r"^(?:經費|預算|補助|金額|總經費|事業費|交付金|規模|Budget)[^:：]{0,6}[:：]"),
 }
+# The section that answers how a case did it: every case file says what was done, and by whom, under this heading.
+_ASKED_SECTION = {"how": re.compile(r"做了什麼|由誰推動")}
+_NEVER = re.compile(r"(?!)")
+
+
+def _holds(fact: str, sentence: str, hit: SearchHit) -> bool:
+    """Whether `sentence` of `hit` holds the fact asked for: by its words (a year, a figure, who leads), or, for how
+    a case did it, by the section it is in."""
+    if fact in _ASKED_SECTION:
+        return bool(_ASKED_SECTION[fact].search(str(hit.metadata.get("heading", ""))))
+    return bool(_ASKED_FOR.get(fact, _NEVER).search(sentence))
+
+
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
 MIN_ASKED_BIGRAMS = 1
 # Asking for one case's KPIs, not how to set KPIs: 「它的KPI呢」, 「益子燒的KPI有哪些」, "What were its KPIs?"
@@ -115,6 +130,7 @@ CASE_COVERAGE = 0.4  # share of the question's own bigrams that the named case's
 ENGLISH_OTHER_WORDS = 2  # words besides a case question's own that a pronoun follow-up may carry
 JAPANESE_OTHER_CHARS = 3  # kanji or katakana besides a case question's own (a place: 卓渓)
 MAX_CONDENSED_CHARS = 300  # a standalone question is short; a longer rewrite is the model rambling
+_LIST_LINE = re.compile(r"\s*(?:[-*+]|\d{1,2}[.)、])\s")  # a bulleted or numbered line of an answer
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _MARKDOWN_LEAD = re.compile(r"^(?:[-*+]\s+|\d{1,2}[.)、．](?!\d)\s*|>\s*)")
 
@@ -162,6 +178,7 @@ class Focus:
 
     case_id: str
     assumed: bool = False
+    picked: bool = False  # by its place in a list, asking nothing else of it (「第二個呢」, "the last one?")
 
 
 class AnswerService:
@@ -281,6 +298,14 @@ class AnswerService:
         lines = self.case_names.shown_lines(answer.content) if answer else {}
         shown = list(lines)
         candidates = list(dict.fromkeys(self.case_names.named(asked) + shown + cited))
+        place = ordinal_pick(question)
+        if place is not None:  # 「第二個是誰在做的」, "the first one": of the latest list shown
+            listed = self._latest_list(request, abs(place))
+            if not listed:
+                return None
+            rest = without_ordinal(question)
+            only_picks = not residual(rest) or self._asks_only_of_a_case(rest)
+            return Focus(listed[place - 1 if place > 0 else place], picked=only_picks)
         pointing = refers_back(question) or points_back(question)
         context = lines if pointing else {}
         picked = self.case_names.pick(question, candidates, places=pointing, context=context)
@@ -304,6 +329,18 @@ class AnswerService:
         if len(shown) >= 2 and self._asks_only_of_a_case(question):
             return Focus(shown[0], assumed=True)  # 「是誰在主導的？」 after a list: the best match, said so
         return None
+
+    def _latest_list(self, request: AskRequest, length: int) -> list[str]:
+        """The cases of the latest answer that listed at least `length` (and two) cases, as its bullets show
+        them (not the 「其他」 line that only names more)."""
+        for turn in reversed(request.history):
+            if turn.role != "assistant":
+                continue
+            lines = self.case_names.shown_lines(turn.content)
+            listed = [case_id for case_id, line in lines.items() if _LIST_LINE.match(line)] or list(lines)
+            if len(listed) >= max(length, 2):
+                return listed
+        return []
 
     @staticmethod
     def _asks_only_of_a_case(question: str) -> bool:
@@ -420,8 +457,8 @@ class AnswerService:
             # programme's 「期間」 or 「經費」 row is the answer to 「什麼時候」, 「多少」).
             score -= 1.5 if table_row and not asks else 0.0
             score += PREFERRED_BONUS if hits[rank].doc_id in preferred else 0.0
-            if any(_ASKED_FOR[fact].search(sentence) for fact in asks):
-                labelled = table_row and any(_ASKED_LABEL[fact].search(sentence) for fact in asks)
+            if any(_holds(fact, sentence, hits[rank]) for fact in asks):
+                labelled = table_row and any(_ASKED_LABEL.get(fact, _NEVER).search(sentence) for fact in asks)
                 score += ASKED_FOR_BONUS * (2 if labelled else 1)
             candidates.append((score, rank, position, sentence))
         chosen: list[tuple[int, int, str]] = []
@@ -441,9 +478,12 @@ class AnswerService:
         # The best sentence that says something leads (one fact asked for: the sentence that holds it); the rest
         # follow in reading order, and a sentence on what a source leaves out (「能查到的只有…」) comes last.
         saying = [c for c in chosen if not _CAVEAT.search(c[2])]
-        holding = [c for c in saying if asks and _ASKED_FOR[asks[0]].search(c[2])]
+        holding = [c for c in saying if asks and _holds(asks[0], c[2], hits[c[0]])]
+        if asks and asks[0] in _ASKED_SECTION:  # what a case did reads in its own order, its section first
+            holding.sort()
         lead = next(iter(holding or saying), chosen[0])
         rest = sorted(c for c in chosen if c is not lead)
+        rest = [c for c in rest if c in holding] + [c for c in rest if c not in holding]
         chosen = [
             lead,
             *(c for c in rest if not _CAVEAT.search(c[2])),
@@ -633,6 +673,7 @@ class AnswerService:
         focus = self.focus(request)
         about_a_case = focus is not None and (
             focus.assumed
+            or focus.picked
             or self.case_covers(focus.case_id, request.question)
             or self._about_case_in_another_script(request.question)
         )

@@ -36,6 +36,13 @@ EXAMPLE_TABLE = "gl-kpi-example-table"
 LEVELS_DOC = "gl-kpi-levels"
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _META = re.compile(r"本檔|本庫|本文|這份檔案")
+_ATTRIBUTED = re.compile(
+    r"(?:根)?據"
+)  # 「據木下斉的評論，…經費約 1.25 億日圓」: a figure's source, not what was done
+# The place's or the programme's setting, before what was done: 「桃米在埔里西南邊，原本以麻竹筍為主要產業」.
+_SETTING = re.compile(r"位於|位在|面臨|一度|原本|過去是|人口由|經歷|日本政府決定")
+SETTING_PENALTY = 2
+DONE_SECTION = "做了什麼、由誰推動"  # every case file says what was done, and by whom, under this heading
 _MORE = re.compile(r"還有|其他|另外|更多|ほかに|他に|\bmore\b|\bother\b|\belse\b", re.I)
 
 
@@ -541,16 +548,23 @@ def _probe(item: str) -> str:
 
 
 def _summary(case: Document) -> str:
-    """One line on what a case did: the first informative sentence of its overview (not a note on the file
-    itself, 「本檔整理……」), shortened at a clause when it runs long."""
+    """One line on what a case did: the sentence of its overview (or the opening of what it did) that best says it,
+    not a note on the file itself (「本檔整理……」), shortened at a clause when it runs long."""
     sentences = [
         s
         for s in _prose_sentences(_section(case, "概要") or case.body)
-        if len(s) >= 20 and not _META.search(s)
+        + _prose_sentences(_section(case, DONE_SECTION))[:2]
+        if len(s) >= 20 and not _META.search(s) and not _ATTRIBUTED.match(s)
     ]
     if not sentences:
         return case.project or case.title
-    best = next((s for s in sentences[:2] if len(s) <= MAX_SUMMARY_CHARS), sentences[0])
+    # The sentence on what was done shares the title's and project's words (「創造的過疎」, 「紅秀峰」); an overview
+    # often opens with the place's setting (「…位於大雪山旭岳山腳」) or the programme's, which says nothing of it.
+    said = set(tokenize(f"{case.title} {case.project or ''}")) - set(tokenize(case.place or ""))
+    best = max(
+        enumerate(sentences),
+        key=lambda p: len(said & set(tokenize(p[1]))) - p[0] - SETTING_PENALTY * bool(_SETTING.search(p[1])),
+    )[1]
     if len(best) <= MAX_SUMMARY_CHARS:
         return best
     cut = best[:MAX_SUMMARY_CHARS].rfind("，")

@@ -136,6 +136,36 @@ def refers_back(question: str) -> bool:
     return bool(_REFERS.search(question))
 
 
+# A listed case picked by its place in the list: 「第二個」, 「最後一個」, "the first one", 「2番目」, 「最初の」.
+_ORDINALS = {"一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
+_ORDINAL = re.compile(
+    r"第\s*([一二三四五1-5])\s*(?:個|案|項|則|家|つ|番)|([1-5])\s*番目|(最初|最後)(?:の|一個|一案|那個)"
+    r"|\bthe (first|second|third|fourth|fifth|last)(?: (?:one|case|project|example))?\b(?! (?:time|step|year|phase|stage))",
+    re.I,
+)
+
+
+def ordinal_pick(question: str) -> int | None:
+    """The place in a list a question picks (1 for the first, -1 for the last), or None."""
+    found = _ORDINAL.search(question)
+    if not found:
+        return None
+    digit, number, edge, english = found.groups()
+    if digit:
+        return _ORDINALS[digit]
+    if number:
+        return int(number)
+    if edge:
+        return 1 if edge == "最初" else -1
+    return _ENGLISH_ORDINALS[english.lower()]
+
+
+def without_ordinal(question: str) -> str:
+    """The question less the words that pick a listed case by its place (「第二個」, "the last one")."""
+    return _ORDINAL.sub(" ", question)
+
+
 def points_back(question: str) -> bool:
     return bool(_POINTERS.search(question)) or not residual(question)
 

@@ -58,11 +58,18 @@ _PROCESS = re.compile(
     r"|\bapply for\b|\bwalk me through\b",
     re.I,
 )
-Fact = Literal["when", "amount", "who", "origin"]
+Fact = Literal["when", "amount", "who", "origin", "how"]
 # How it began: 「是怎麼開始的」, 「緣起」, "how did it start", 「きっかけ」: the sentence with its first year leads.
 _ORIGIN = re.compile(
-    r"怎麼開始|如何開始|怎麼起步|怎麼做起來|起源|緣起|由來|\bhow did (?:it|they|this|the [\w\s]{1,30}) (?:start|begin)\b"
+    r"怎麼開始|如何開始|怎麼起步|起源|緣起|由來|\bhow did (?:it|they|this|the [\w\s]{1,30}) (?:start|begin)\b"
     r"|きっかけ|始まり|どう始ま",
+    re.I,
+)
+# How a case did it: 「神山町怎麼做起來的」, "what did they actually do", 「どうやって」: what the case did leads.
+_HOW_DONE = re.compile(
+    r"怎麼做|如何做|做了(?:什麼|甚麼|哪些|些什麼)|怎麼推動|如何推動|怎麼辦到|如何辦到|怎麼成功|怎麼辦起來|做法|作法"
+    r"|\bwhat did (?:they|it|the town|the village)\b|\bhow did (?:they|it)\b(?! (?:start|begin))|\bwhat they did\b"
+    r"|何をした|どうやって|どのように(?:して)?(?:取り組|進め)|取り組み内容",
     re.I,
 )
 # Who does it: 「是誰在主導的」, 「誰負責」, "who runs it", 「誰が運営」.
@@ -158,9 +165,28 @@ _LIVE_INFORMATION = re.compile(
     r"門票|票價|買票|訂票|搶票|開賣|售票處|營業時間|開放時間|幾點|門診|掛號|報名(?:截止|日期|方式)|截止日|天氣|氣溫|幾度"
     r"|下雨|下雪|房價|租金行情|一斤|訂房|住一晚|一晚多少|電話|地址|怎麼去|怎麼搭|停車"
     r"|チケット|入場料|営業時間|天気|締切|一泊|電話番号|行き方"
-    r"|\b(?:tickets?|opening hours|weather|phone number|address|how (?:do i|to) get|parking|per night|room rate)\b",
+    r"|\b(?:tickets?|opening hours|weather|phone number|address|how (?:do i|to) get|parking|per night|room rate)\b"
+    # open on which days, timetables, today's population, this year's or next year's dates and deadlines
+    r"|有開嗎|開門|公休|休館|(?:禮拜|星期|週)[一二三四五六日天]|時刻表|班次|(?:現在|目前|最新)的?人口|今の人口|現在の人口"
+    r"|(?:今年|明年|下一?屆|下次)[^。？?]{0,12}(?:什麼時候|何時|幾月|哪天)|締め切り|定休日|時刻表|ダイヤ"
+    r"|\b(?:current population|population now|timetable|bus schedule|open on (?:mon|tue|wed|thu|fri|sat|sun)\w*"
+    r"|(?:this|next) year's (?:festival|event|call)|deadline this year)\b",
     re.I,
 )
+# The rules of another field: procurement, tax, wages, labour law, registering an association. The knowledge base
+# holds the grant's KPI and PDCA rules, not these, whatever project they are asked for.
+_OTHER_FIELDS_RULES = re.compile(
+    r"採購法|限制性招標|公開招標|招標門檻|基本工資|最低工資|時薪|營業稅|所得稅|統一發票|開發票|勞保|勞健保|勞基法|人民團體法"
+    r"|設立登記|立案登記|怎麼立案|如何立案|入札|最低賃金|時給|消費税|労働基準法|法人登記"
+    r"|\b(?:procurement (?:law|rules?|threshold)|open tender|minimum wage|hourly wage|sales tax|income tax|vat\b"
+    r"|labou?r law|register (?:a|an|my|our) (?:\w+ ){0,3}(?:association|company|ngo|cooperative))",
+    re.I,
+)
+
+
+def asks_other_fields_rules(question: str) -> bool:
+    """「採購金額多少以下可以限制性招標」, 「青培站人員薪水最低要給多少才符合基本工資」, "minimum wage for …"."""
+    return _OTHER_FIELDS_RULES.search(question) is not None
 
 
 def asks_live_information(question: str) -> bool:
@@ -256,6 +282,7 @@ def understand(question: str, topic: str | None = None) -> Understanding:
         ("amount", _AMOUNT, words),
         ("who", _WHO, question),
         ("origin", _ORIGIN, question),
+        ("how", _HOW_DONE, question),
     )
     facts = tuple(fact for fact, pattern, text in asked if pattern.search(text))
     asks = facts[0] if facts else None
@@ -316,6 +343,15 @@ _SEVERAL = re.compile(
 
 def asks_for_several(question: str) -> bool:
     return bool(_SEVERAL.search(question))
+
+
+# Cases like a named one (「有沒有像上勝町那樣的」, "anything like Kamikatsu"),
+# not whether a place has one (「鹿野鄉有沒有計畫」).
+_LIKE = re.compile(r"像|類似|相似|一樣|那樣|這樣|似た|ような|みたいな|\b(?:like|similar to|such as)\b", re.I)
+
+
+def asks_for_cases_like(question: str) -> bool:
+    return bool(_LIKE.search(question))
 
 
 # What is left of 「PDCA怎麼做？」 once the term is taken out: words that only ask.

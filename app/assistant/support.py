@@ -30,8 +30,9 @@ from pydantic import BaseModel, Field
 from app.assistant.intents import (
     OffTask,
     Understanding,
-    asks_for_several,
+    asks_for_cases_like,
     asks_live_information,
+    asks_other_fields_rules,
     kpis_of_another_world,
     off_task,
     understand,
@@ -153,11 +154,11 @@ def declined_before_the_model(query: str, bm25: BM25Index, understood: Understan
     """Requests declined whatever the model would say: work the knowledge base is not for, live practical
     information (tickets, opening hours, the weather), KPIs or PDCA of another world (「我們公司業務部的KPI要怎麼訂」),
     and a place the corpus never mentions (「上勝町的葉子生意」; 「有沒有像上勝町那樣的」 may be answered)."""
-    if off_task(query) in DECLINED_TASKS or asks_live_information(query):
+    if off_task(query) in DECLINED_TASKS or asks_live_information(query) or asks_other_fields_rules(query):
         return True
     if kpis_of_another_world(query, understood or understand(query)):
         return True
-    return bool(unknown_places(query, bm25)) and not asks_for_several(query)
+    return bool(unknown_places(query, bm25)) and not asks_for_cases_like(query)
 
 
 def is_supported(

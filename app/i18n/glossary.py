@@ -51,6 +51,7 @@ class PlaceNames(BaseModel):
     suffixes: tuple[str, ...]
     words: tuple[str, ...]
     not_names: str
+    countries: tuple[str, ...] = ()  # named whole, with no suffix: 韓國, ドイツ, Korea
 
     def named(self, text: str) -> list[str]:
         """The two-character names before an administrative suffix: 「德島縣上勝町的」 → [德島, 上勝]."""
@@ -64,6 +65,12 @@ class PlaceNames(BaseModel):
             if text[i - 1 : i + 1] in self.words or char + after in self.words:
                 continue
             found.append(name)
+        folded = text.lower()
+        found += [
+            country
+            for country in self.countries
+            if re.search(rf"(?<![a-z]){re.escape(country)}(?![a-z])", folded)
+        ]
         return found
 
 

@@ -118,9 +118,31 @@ def test_several_facts_asked_in_one_question() -> None:
         ("What are the opening hours of the Kamiyama satellite office?", True),
         ("青培站一年最多補助多少錢", False),  # a sum the corpus holds, not a shopper's price
         ("池上秋收稻穗藝術節現在是誰在主辦？", False),
+        ("那家書店禮拜一有開嗎", True),
+        ("海士町現在的人口是多少？", True),  # today's, which no past project's file holds
+        ("海士町の今の人口は？", True),
+        ("明年的藝術節什麼時候辦", True),
+        ("地方創生2.0是什麼時候開始的？", False),
+        ("神山町人口從1955年減少了多少？", False),
     ],
 )
 def test_live_practical_information(question: str, live: bool) -> None:
     from app.assistant.intents import asks_live_information
 
     assert asks_live_information(question) is live
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("地方創生委託案採購金額多少以下可以限制性招標", True),
+        ("青培站專任人員薪水最低要給多少才符合基本工資", True),
+        ("how do I register a community development association in Taiwan", True),
+        ("海士町當年町長減薪多少？", False),  # the case's own figure
+        ("忍者事業是怎麼執行的？", False),
+    ],
+)
+def test_the_rules_of_another_field(question: str, other: bool) -> None:
+    from app.assistant.intents import asks_other_fields_rules
+
+    assert asks_other_fields_rules(question) is other
