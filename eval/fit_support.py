@@ -56,9 +56,33 @@ C = 1.0
 THRESHOLD = 0.55
 
 
+# The chat's own learn sets, as standalone questions: an intent question without history is on topic; a dialogue's
+# opening turn is on topic or not as its expectation says, and a later turn that must be declined is off topic (it
+# is judged on its own words). Later answered turns lean on the conversation and are left out.
+INTENT_SETS = ("blind/intents_learn.yaml", "blind/intents_learn2.yaml")
+DIALOGUE_SETS = tuple(f"blind/dialogues_learn{n}.yaml" for n in ("", "2", "3", "4", "5"))
+
+
 def questions(eval_dir: Path, name: str) -> list[str]:
     items = yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))
     return [without_openers(item["question"]) for item in items]
+
+
+def standalone_questions(eval_dir: Path, on_topic: bool) -> dict[str, list[str]]:
+    """The chat learn sets' questions that stand alone, on topic or off topic, by set."""
+    found: dict[str, list[str]] = {}
+    for name in INTENT_SETS if on_topic else ():
+        items = yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))
+        found[name] = [without_openers(i["question"]) for i in items if not i.get("history")]
+    for name in DIALOGUE_SETS:
+        items = yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))
+        found[name] = [
+            without_openers(turn["user"])
+            for item in items
+            for position, turn in enumerate(item["turns"])
+            if turn["expect"].get("answered", True) == on_topic and (position == 0 or not on_topic)
+        ]
+    return found
 
 
 def main() -> None:
@@ -68,8 +92,12 @@ def main() -> None:
     retriever = services.knowledge.retriever
     features, labels, counts, asked = [], [], {}, []
     for label, names in ((1, ON_TOPIC), (0, OFF_TOPIC)):
-        for name in names:
-            found = questions(settings.eval_dir, name)
+        sets = {name: questions(settings.eval_dir, name) for name in names}
+        sets |= {
+            f"{name} ({'on' if label else 'off'} topic)": found
+            for name, found in standalone_questions(settings.eval_dir, bool(label)).items()
+        }
+        for name, found in sets.items():
             counts[name] = len(found)
             for question in found:
                 asked.append(question)

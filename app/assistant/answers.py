@@ -110,12 +110,14 @@ _OTHER_CASES = re.compile(
 _BEYOND_A_CASE = re.compile(
     r"全日本|全國|全国|全台|全臺|一般來說|平均|\b(?:nationwide|national|overall|in general)\b"
     # a shopper's, a fan's or an account holder's question, not a practitioner's: the model judges it alone
-    r"|最便宜|哪裡買|網購|幾歲|結婚|月費|密碼|パスワード|ログイン|\b(?:cheapest|password|login|married)\b",
+    r"|最便宜|哪裡買|網購|幾歲|結婚|月費|密碼|パスワード|ログイン|股票|股價|株価|\b(?:cheapest|password|login|married|stocks?|shares)\b",
     re.I,
 )
 # Asking about a case as a whole: 「介紹一下池上的案例」, "Tell me about Taomi eco village", 「神山町について教えて」.
 _ABOUT_ITSELF = re.compile(
-    r"^(?:請)?(?:介紹|說說|講講)(?:一下)?|^tell me (?:more )?about\b|^describe\b|について(?:教えて|知りたい)",
+    r"^(?:請)?(?:介紹|說說|講講)(?:一下)?|^tell me (?:more )?about\b|^describe\b|について(?:教えて|知りたい)"
+    # or more of the case in focus: 「其中宜蘭那個詳細一點」, 「多說一點」, 「もっと詳しく」, "tell me more"
+    r"|詳細一點|詳細說明|詳細介紹|說詳細|講詳細|多說一點|多講一點|詳しく|\btell me more\b|\bmore details?\b",
     re.I,
 )
 # Singling out one listed case by what it is: 「那個種櫻桃的」, 「高校生がカフェをやっているのは」, "the one with …".

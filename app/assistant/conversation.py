@@ -34,9 +34,11 @@ _COUNTRIES = {
 # Words that ask without naming a topic: what is left after removing them and the pointers is the topic.
 _QUESTION_WORDS = re.compile(
     r"有沒有|有哪些|有什麼|是什麼|什麼|怎麼|如何|哪些|哪裡|案例|例子|事例|例|ケース|有嗎|嗎|呢|的|是|也|有|在|嘛|啊|吧|呀"
+    # asking for advice on what was just discussed (「那應該怎麼改比較好？」) names no topic either
+    r"|應該|比較好|改善|改進|怎麼改|改成|建議|可以|要不要|會不會|べき|いい|良い|改善"
     r"|ありますか|ありません|ですか|ますか|教えて(?:ください)?|について|でしょうか|どう|は|の|も|に|で|を|が|か"
     r"|\b(?:are|is|there|any|case|cases|example|examples|do|does|you|have|in|the|a|an|of|for|and|about|what|how|"
-    r"which|please|tell|me|show)\b",
+    r"which|please|tell|me|show|should|we|it|better|improve|fix|change|could|can|would)\b",
     re.IGNORECASE,
 )
 _PUNCTUATION = re.compile(r"[\s、，,。.？?！!：:；;「」『』（）()…~～]+")

@@ -205,13 +205,31 @@ def kpis_of_another_world(question: str, understood: Understanding) -> bool:
     return not facets and not _REGIONAL.search(question)
 
 
+# How to apply for the 地方創生 programme, or when it began: 「地方創生計畫要怎麼申請？流程是什麼」,
+# 「台灣什麼時候開始推地方創生的」, "How does a township apply for Taiwan's regional revitalization funding?".
+# Everyday words (申請, 流程) that the fitted model reads as another government service's, asked here of this programme.
+_THE_PROGRAMME = re.compile(
+    r"地方創生(?:計畫|計劃|政策|交付金|補助)?[^，。？?]{0,8}(?:申請|提案)"
+    r"|(?:什麼時候|何時|哪一年)開始(?:推動?|實施|啟動)?地方創生|地方創生(?:是|從)?(?:什麼時候|何時|哪一年)(?:開始|啟動|推動)"
+    r"|地方創生の?(?:計画|交付金)?[^。？?]{0,12}(?:申請|流れ|いつから)"
+    r"|\b(?:apply|application|applying)\b.{0,40}regional revitali[sz]ation"
+    r"|regional revitali[sz]ation.{0,30}\b(?:apply|application|start|began|begin)|when did .{0,30}regional revitali[sz]ation",
+    re.I,
+)
+
+
 def asks_the_domain(question: str, understood: Understanding) -> bool:
-    """A request only this field makes: a named domain concept, KPI advice for a kind of project
+    """A request only this field makes: a named domain concept, how to apply for the programme or when it began,
+    KPI advice for a kind of project
     (「我們鎮想做移居推廣，KPI要怎麼訂比較好？」), or cases of a category or a driving factor. A company's own
     KPIs, a request to write, translate or code (`off_task`), or PDCA in a factory or a school are not."""
     if off_task(question) is not None or _OTHER_WORLDS.search(question):
         return False
-    if any(concept in _DOMAIN_ONLY_CONCEPTS for concept in understood.concepts):
+    if asks_live_information(question) or asks_other_fields_rules(question):
+        return False
+    if any(concept in _DOMAIN_ONLY_CONCEPTS for concept in understood.concepts) or _THE_PROGRAMME.search(
+        question
+    ):
         return True
     if understood.intent == "find_cases":  # 「台灣這邊有哪些農林水產類的案子」: cases of a kind of this field
         return bool(understood.categories or understood.factors)

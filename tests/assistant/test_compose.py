@@ -244,15 +244,7 @@ def test_a_country_switch_after_one_case_lists_cases_of_its_kind_there(real_serv
         ("我們鎮想做移居推廣，KPI要怎麼訂比較好？", "gl-kpi-example-table"),
         ("KPI的中間目標跟最終目標要怎麼訂？", "gl-kpi-interim-targets"),
         ("成果報告要寫哪些欄位？", "gl-result-report-form"),
-        pytest.param(
-            "成果報告要寫哪些欄位？有範本嗎",
-            "gl-result-report-form",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known false refusal: refitted with offtopic_train4/5, the support model reads 「有範本嗎」 as an "
-                "office request (p 0.45); judging the first clause alone would answer more off-topic questions",
-            ),
-        ),
+        ("成果報告要寫哪些欄位？有範本嗎", "gl-result-report-form"),
     ],
 )
 def test_requests_only_this_field_makes_are_answered_from_their_guideline(
@@ -422,3 +414,29 @@ def test_a_case_in_a_list_is_summed_up_by_what_it_did(real_services) -> None:
     kamiyama = _summary(real_services.corpus.get("jp-kamiyama-satellite-office"))
     assert "創造的過疎" in kamiyama and "1955" not in kamiyama  # not the town's population history
     assert "とちぎの器" in _summary(real_services.corpus.get("jp-mashiko-ware"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "地方創生計畫要怎麼申請？流程是什麼",
+        "台灣什麼時候開始推地方創生的",
+        "台湾の地方創生計画ってどういう流れで申請するの？",
+    ],
+)
+def test_applying_for_the_programme_is_this_fields_question(ask, question: str) -> None:
+    """申請 and 流程 are every government service's words; asked of the 地方創生 programme they are ours."""
+    assert not ask(question).refused
+
+
+def test_advice_on_what_was_just_discussed_carries_the_topic(real_services) -> None:
+    turns = _exchange(real_services, "KPI訂壞的日本反面教材有哪些？", "那個忍者的，花了多少錢？KPI訂什麼？")
+    response = real_services.answers.ask(AskRequest(question="那應該怎麼改比較好？", history=turns))
+    assert not response.refused
+    assert "jp-ninja-marketing" in {c.doc_id for c in response.citations}
+
+
+def test_more_detail_on_a_listed_case_is_about_that_case(real_services) -> None:
+    turns = _exchange(real_services, "有沒有老屋活化的案例？")
+    response = real_services.answers.ask(AskRequest(question="其中宜蘭那個詳細一點", history=turns))
+    assert {c.doc_id for c in response.citations} == {"tw-yilan-old-houses-nanao"}
