@@ -73,6 +73,7 @@ _ASKED_FOR = {
     "who": re.compile(
         r"主導|主辦|發起|共組|組成|負責|由[^，。]{1,30}(?:經營|營運|推動|執行)|が運営|主体|\bled by\b"
     ),
+    "fix": re.compile(r"改用|改為|應改|宜改|建議|應以|宜以|可追溯|\binstead\b"),  # what to do instead
 }
 # A table row whose label is the asked-for fact (「期間：2021–2025年」 for 「什麼時候開始」) answers it outright.
 _ASKED_LABEL = {
@@ -84,16 +85,19 @@ _ASKED_LABEL = {
     "amount": re.compile(r"^(?:經費|預算|補助|金額|總經費|事業費|交付金|規模|Budget)[^:：]{0,6}[:：]"),
 }
 # The section that answers how a case did it: every case file says what was done, and by whom, under this heading.
-_ASKED_SECTION = {"how": re.compile(r"做了什麼|由誰推動")}
+_ASKED_SECTION = {
+    "how": re.compile(r"做了什麼|由誰推動"),
+    # what to do instead: a case's lesson, a rule's review points and rewrites
+    "fix": re.compile(r"啟示|審查要點|改寫|怎麼改"),
+}
 _NEVER = re.compile(r"(?!)")
 
 
 def _holds(fact: str, sentence: str, hit: SearchHit) -> bool:
-    """Whether `sentence` of `hit` holds the fact asked for: by its words (a year, a figure, who leads), or, for how
-    a case did it, by the section it is in."""
-    if fact in _ASKED_SECTION:
-        return bool(_ASKED_SECTION[fact].search(str(hit.metadata.get("heading", ""))))
-    return bool(_ASKED_FOR.get(fact, _NEVER).search(sentence))
+    """Whether `sentence` of `hit` holds the fact asked for: by its words (a year, a figure, who leads, what to do
+    instead), or by the section it is in (how a case did it, its lesson)."""
+    in_section = _ASKED_SECTION.get(fact, _NEVER).search(str(hit.metadata.get("heading", "")))
+    return bool(in_section or _ASKED_FOR.get(fact, _NEVER).search(sentence))
 
 
 SENTENCE_CACHE = 4000  # chunks whose sentence vectors are kept
@@ -481,7 +485,7 @@ class AnswerService:
         # follow in reading order, and a sentence on what a source leaves out (「能查到的只有…」) comes last.
         saying = [c for c in chosen if not _CAVEAT.search(c[2])]
         holding = [c for c in saying if asks and _holds(asks[0], c[2], hits[c[0]])]
-        if asks and asks[0] in _ASKED_SECTION:  # what a case did reads in its own order, its section first
+        if asks and asks[0] == "how":  # what a case did reads in its own order, its section first
             holding.sort()
         lead = next(iter(holding or saying), chosen[0])
         rest = sorted(c for c in chosen if c is not lead)

@@ -42,7 +42,9 @@ _ATTRIBUTED = re.compile(
 # The place's or the programme's setting, before what was done: 「桃米在埔里西南邊，原本以麻竹筍為主要產業」.
 _SETTING = re.compile(r"位於|位在|面臨|一度|原本|過去是|人口由|經歷|日本政府決定")
 SETTING_PENALTY = 2
-DONE_SECTION = "做了什麼、由誰推動"  # every case file says what was done, and by whom, under this heading
+DONE_SECTION = "做了什麼、由誰推動"
+CAUTIONARY_MARK = "【反面教材】"  # a case filed as what not to do
+PROBLEM_SECTION = "問題在哪裡"  # every case file says what was done, and by whom, under this heading
 _MORE = re.compile(r"還有|其他|另外|更多|ほかに|他に|\bmore\b|\bother\b|\belse\b", re.I)
 
 
@@ -111,6 +113,12 @@ class AnswerComposer:
     ) -> Composed | None:
         lang = understood.lang
         cases = [d for d in self.corpus.of_kind("case").values() if _in_country(d, understood.country)]
+        if (
+            understood.cautionary
+        ):  # the cases filed as what not to do: 【反面教材】, with a 「問題在哪裡」 section
+            cases = [
+                d for d in cases if d.title.startswith(CAUTIONARY_MARK) or _section(d, PROBLEM_SECTION)
+            ] or cases
         # A named facet narrows the list; a category only when two or more cases are left (its aliases are
         # broad: 「返鄉」 names migration, yet a returnee's start-up is filed under entrepreneurship).
         facets: list[tuple[str, tuple[str, ...], Callable[[Document], bool], int]] = [
@@ -144,6 +152,7 @@ class AnswerComposer:
             cases.sort(key=lambda d: d.title in described)
         out = Composed()
         scope = [self.terms.countries[understood.country].name(lang)] if understood.country else []
+        scope += [self.terms.frame(lang, "cautionary")] if understood.cautionary else []
         for section, codes in applied.items():
             terms = getattr(self.terms, section)
             scope += [terms[code].name(lang, code) for code in codes[:2]]

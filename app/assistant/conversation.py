@@ -35,7 +35,7 @@ _COUNTRIES = {
 _QUESTION_WORDS = re.compile(
     r"有沒有|有哪些|有什麼|是什麼|什麼|怎麼|如何|哪些|哪裡|案例|例子|事例|例|ケース|有嗎|嗎|呢|的|是|也|有|在|嘛|啊|吧|呀"
     # asking for advice on what was just discussed (「那應該怎麼改比較好？」) names no topic either
-    r"|應該|比較好|改善|改進|怎麼改|改成|建議|可以|要不要|會不會|べき|いい|良い|改善"
+    r"|應該|応該|比較好|改善|改進|怎麼改|改成|建議|可以|要不要|會不會|べき|いい|良い"
     r"|ありますか|ありません|ですか|ますか|教えて(?:ください)?|について|でしょうか|どう|は|の|も|に|で|を|が|か"
     r"|\b(?:are|is|there|any|case|cases|example|examples|do|does|you|have|in|the|a|an|of|for|and|about|what|how|"
     r"which|please|tell|me|show|should|we|it|better|improve|fix|change|could|can|would)\b",

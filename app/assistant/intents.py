@@ -58,7 +58,7 @@ _PROCESS = re.compile(
     r"|\bapply for\b|\bwalk me through\b",
     re.I,
 )
-Fact = Literal["when", "amount", "who", "origin", "how"]
+Fact = Literal["when", "amount", "who", "origin", "how", "fix"]
 # How it began: 「是怎麼開始的」, 「緣起」, "how did it start", 「きっかけ」: the sentence with its first year leads.
 _ORIGIN = re.compile(
     r"怎麼開始|如何開始|怎麼起步|起源|緣起|由來|\bhow did (?:it|they|this|the [\w\s]{1,30}) (?:start|begin)\b"
@@ -70,6 +70,13 @@ _HOW_DONE = re.compile(
     r"怎麼做|如何做|做了(?:什麼|甚麼|哪些|些什麼)|怎麼推動|如何推動|怎麼辦到|如何辦到|怎麼成功|怎麼辦起來|做法|作法"
     r"|\bwhat did (?:they|it|the town|the village)\b|\bhow did (?:they|it)\b(?! (?:start|begin))|\bwhat they did\b"
     r"|何をした|どうやって|どのように(?:して)?(?:取り組|進め)|取り組み内容",
+    re.I,
+)
+# How to do better: 「那應該怎麼改比較好？」, "How should they have fixed it?", 「どう改善すれば」: the lesson leads.
+_FIX = re.compile(
+    r"怎麼改|如何改|要改成|改成什麼|改善|改進|改用|應該用什麼|怎樣比較好|怎麼做比較好"
+    r"|\bhow (?:should|could|would|can) (?:we|they|it|you|one)(?: have)? (?:fix|fixed|improve|improved|change|changed|rewrite)"
+    r"|\bwhat should (?:they|we|it) have\b|\bbetter kpis?\b|どう改善|改善する|どうすれば|どう直せば",
     re.I,
 )
 # Who does it: 「是誰在主導的」, 「誰負責」, "who runs it", 「誰が運営」.
@@ -272,6 +279,7 @@ class Understanding:
     only_terms: bool = False  # names a domain term and nothing else (「PDCA怎麼做」, 「官民協働とは」)
     # The category comes from the cases the conversation was about (「那日本呢」), not from a broad alias.
     category_given: bool = False
+    cautionary: bool = False  # cases that show what not to do (「反面教材有哪些」)
 
     @property
     def facts(self) -> tuple[Fact, ...]:
@@ -301,8 +309,14 @@ def understand(question: str, topic: str | None = None) -> Understanding:
         ("who", _WHO, question),
         ("origin", _ORIGIN, question),
         ("how", _HOW_DONE, question),
+        ("fix", _FIX, question),
     )
-    facts = tuple(fact for fact, pattern, text in asked if pattern.search(text))
+    # The question's own facts first: 「那應該怎麼改比較好？」 after 「花了多少錢？」 asks how to fix it, not the sum again.
+    own_facts = [fact for fact, pattern, _ in asked if pattern.search(question)]
+    facts = (
+        *own_facts,
+        *(fact for fact, pattern, text in asked if fact not in own_facts and pattern.search(text)),
+    )
     asks = facts[0] if facts else None
     one_fact = asks in ("when", "amount")  # who leads is asked of a case or a step, and may take a list
     facets = replace(facets, asks=asks, also_asks=facts[1:])
@@ -320,6 +334,10 @@ def understand(question: str, topic: str | None = None) -> Understanding:
         return replace(facets, intent="process")
     if _ALL_FACTORS.search(question) and not facets.factors and not _NAMED_CASES.search(question):
         return replace(facets, intent="concept", all_factors=True)  # "…used to select projects" is no list
+    if _CAUTIONARY.search(question) and _LIST_WORDS.search(
+        question
+    ):  # 「KPI訂壞的反面教材有哪些」: cases, not advice
+        return replace(facets, intent="find_cases", cautionary=True)
     kpi_examples = _KPI_EXAMPLES.search(question)  # 「創業支援計畫有沒有KPI範例」: the example table's row
     if _KPI.search(words) and (_HOW.search(question) or kpi_examples) and not _DEFINE.search(question):
         return replace(facets, intent="kpi_advice", project_kind=kinds[0] if kinds else None)
@@ -381,6 +399,13 @@ _QUESTION_WORDS = re.compile(
     re.I,
 )
 # 「這個案例」, "the Aso grassland case", 「その事例」: one case, asked about; not a request for a list.
+# Cases that show what not to do: 「反面教材」, 「KPI訂錯的例子」, "bad examples", 「悪い例」.
+_CAUTIONARY = re.compile(
+    r"反面教材|反面案例|反面的例子|負面案例|失敗(?:的)?案例|失敗(?:的)?例子|訂壞|訂錯|設得不好|設錯|不好的例子|錯誤示範"
+    r"|悪い例|失敗例|失敗事例|反面教師|\bbad (?:examples?|cases?|kpis?)\b|\bfailed (?:cases|projects)\b|\bcautionary\b"
+    r"|\bgot (?:it|this|that|them) wrong\b",
+    re.I,
+)
 _SINGULAR = re.compile(
     r"這個案例|該案例|此案例|那個案例|(?:這|那|該)個?案子|その事例|この事例|\bthe [\w\s-]{1,40} case\b|\bthis case\b",
     re.I,

@@ -260,7 +260,8 @@ NUMBER_PATTERN = (
 )  # 數百 is vague, not 100
 # Not inside another number, an identifier (5G, COVID-19), an ordinal (第三) or 每一.
 NUMBER_START = rf"(?<![\dA-Za-z.第每{CN_NUMERAL_CHARS}])(?<![A-Za-z]-)"
-SIGN_PATTERN = r"(?<!\d)[+\-▲△](?=\s*\d)"
+# A hyphen is a minus only against its number (「−45人」); spaced (「Onomichi City - 1,200,000」) it separates.
+SIGN_PATTERN = r"(?<!\d)(?:[+▲△](?=\s*\d)|-(?=\d))"
 
 
 def normalise_unit(unit: str | None, currency_prefix: str | None = None) -> str | None:

@@ -511,8 +511,9 @@ _REFERENCE_WORDS = re.compile(
     re.I,
 )
 _LABEL = re.compile(
-    r"(?P<target>目標值?|目标值?|目標値|目標|target)\s*[:：]?"
-    r"|(?P<base>現況值?|现况值?|現況|基準值?|基准值?|基準値|基期值?|實績值?|実績値?|現状値?|baseline|current)\s*[:：]?",
+    # not a level's tag (【総合目標】, 【綜合目標】): that names the KPI's level, not its target
+    r"(?P<target>(?<![総綜总]合)(?:目標[值値]?|目标值?)(?!】)|target)\s*[:：]?"
+    r"|(?P<base>現況[值値]?|现况值?|基準[值値]?|基准值?|基期值?|實績值?|実績値?|現状値?|baseline|current)\s*[:：]?",
     re.I,
 )
 _AVERAGE = re.compile(r"平均|年均|average", re.I)

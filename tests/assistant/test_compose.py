@@ -440,3 +440,19 @@ def test_more_detail_on_a_listed_case_is_about_that_case(real_services) -> None:
     turns = _exchange(real_services, "有沒有老屋活化的案例？")
     response = real_services.answers.ask(AskRequest(question="其中宜蘭那個詳細一點", history=turns))
     assert {c.doc_id for c in response.citations} == {"tw-yilan-old-houses-nanao"}
+
+
+def test_cautionary_cases_are_listed_when_asked_for(ask) -> None:
+    response = ask("KPI訂壞的日本反面教材有哪些？")
+    cited = {c.doc_id for c in response.citations}
+    assert cited == {
+        "jp-ninja-marketing",
+        "jp-mie-miyakojima-output-kpis",
+    }  # the cases filed as what not to do
+    assert "反面教材" in response.answer.splitlines()[0]
+
+
+def test_how_to_fix_a_case_leads_with_what_to_do_instead(real_services) -> None:
+    turns = _exchange(real_services, "忍者行銷事業花了多少錢？")
+    response = real_services.answers.ask(AskRequest(question="那應該怎麼改比較好？", history=turns))
+    assert "改用" in response.answer.splitlines()[0]  # not the sum the earlier question asked for
