@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     lexical_tokenizer: Literal["bigram", "jieba", "both"] = Field(
         "bigram", description="How BM25 splits text: `bigram` (character bigrams), `jieba` (words) or `both`"
     )
+    lexical_synonyms: bool = Field(
+        True,
+        description="BM25 also looks for the glossary's Chinese names of the terms an English or Japanese query names",
+    )
     fusion_rrf_k: int = Field(
         10, ge=1, description="k of the weighted reciprocal rank fusion, tuned with eval/tune_retrieval.py"
     )

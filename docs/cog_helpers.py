@@ -257,6 +257,22 @@ FRESH_SETS = {
         "questions sosei must decline, near-domain heavy, written by another helper with train5",
         "off-topic answered; kept unseen: measured, never tuned on (final figure)",
     ),
+    "answerable_train6": (
+        "practitioner questions written against the grown corpus of issue 11 (training data)",
+        "fitting the answer-support model",
+    ),
+    "offtopic_train6": (
+        "questions sosei must decline, near-domain heavy, written against the grown corpus (training data)",
+        "fitting the answer-support model",
+    ),
+    "answerable_unseen5": (
+        "practitioner questions with expected docs, written against the grown corpus by another helper",
+        "false refusals; kept unseen: measured, never tuned on (final figure)",
+    ),
+    "offtopic_unseen5": (
+        "questions sosei must decline, near-domain heavy, written against the grown corpus by another helper",
+        "off-topic answered; kept unseen: measured, never tuned on (final figure)",
+    ),
     "answerable_train3": ("practitioner questions (training data)", "fitting the answer-support model"),
     "offtopic_train3": (
         "questions sosei must decline, near-domain heavy (training data)",

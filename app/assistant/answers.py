@@ -289,7 +289,10 @@ class AnswerService:
         question = request.question
         if asks_live_information(question):  # 「竹山現在幾度」, 「那門票呢」: no case's text answers it
             return None
-        named = self.case_names.named(question)
+        discussed = [
+            doc_id for turn in request.history for doc_id in turn.cited if doc_id in self.case_names.cases
+        ]
+        named = self.case_names.named(question, within=discussed)
         if named:
             return Focus(named[0]) if len(named) == 1 else None
         if not request.history or _OTHER_CASES.search(question) or _BEYOND_A_CASE.search(question):
@@ -317,11 +320,13 @@ class AnswerService:
         picked = self.case_names.pick(question, candidates, places=pointing, context=context)
         if picked is None and pointing:  # a listed case by what it is, in any language (「高校生がカフェを」)
             picked = self._pick_by_meaning(question, candidates)
-        if picked is None and pointing:  # a case the answer did not show, by a rare title word (「那個木都」)
+        answered_about = cited[0] if len(set(cited)) == 1 and len(shown) <= 1 else None
+        # A case the answer did not show, by a rare title word (「那個木都」); not when a pronoun points at the case
+        # just answered about (「他當初跟銀行貸了多少」: 銀行 is in another case's title, 他 is this case's founder).
+        if picked is None and pointing and not (answered_about and refers_back(question)):
             picked = self.case_names.pick(question, sorted(self.case_names.cases), places=False)
         if picked is not None:
             return Focus(picked)
-        answered_about = cited[0] if len(set(cited)) == 1 and len(shown) <= 1 else None
         if refers_back(question):
             if answered_about:
                 return Focus(answered_about)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from app.assistant.schemas import Citation
 from app.i18n.glossary import HAN, AnswerLang, Glossary, glossary
 from app.knowledge.chunking import split_sentences
 from app.knowledge.corpus import Corpus
-from app.knowledge.documents import Document
+from app.knowledge.documents import Document, KpiEntry
 from app.knowledge.lexical import tokenize
 from app.knowledge.schemas import SearchFilters, SearchHit
 from app.knowledge.service import KnowledgeBase
@@ -133,6 +134,11 @@ class AnswerComposer:
             ("concepts", understood.concepts, lambda d: self._mentions(d, understood.concepts), 2),
         ]
         applied: dict[str, tuple[str, ...]] = {}
+        # A region the question names (「花蓮有哪些案子」, 「北海道の事例」) keeps the list to the cases there.
+        regions = [name for name in self._regions if name in query]
+        in_region = [d for d in cases if any(d.id in self._regions[name] for name in regions)]
+        if in_region:
+            cases = in_region
         for section, named_terms, matches, at_least in facets:
             kept = [d for d in cases if matches(d)] if named_terms else []
             if len(kept) >= at_least:
@@ -152,6 +158,7 @@ class AnswerComposer:
             cases.sort(key=lambda d: d.title in described)
         out = Composed()
         scope = [self.terms.countries[understood.country].name(lang)] if understood.country else []
+        scope += regions[:1] if in_region else []
         scope += [self.terms.frame(lang, "cautionary")] if understood.cautionary else []
         for section, codes in applied.items():
             terms = getattr(self.terms, section)
@@ -167,10 +174,27 @@ class AnswerComposer:
             out.lines += ["", self.terms.frame(lang, "cases_more", titles=titles)]
         return out
 
+    @cached_property
+    def _regions(self) -> dict[str, set[str]]:
+        """County, prefecture and city names in the cases' `place` fields (花蓮縣 and 花蓮, 北海道, 嘉義市), each
+        with the cases placed there; longest first, so that 嘉義縣 is tried before 嘉義."""
+        regions: dict[str, set[str]] = {}
+        for case in self.corpus.of_kind("case").values():
+            place = case.place or ""
+            names = {m.group(0) for m in _REGION.finditer(place) if "全" not in m.group(0)}
+            names |= {name[:-1] for name in names if name[-1] in "縣県市"}  # 花蓮 for 花蓮縣, 高雄 for 高雄市
+            for name in names:
+                regions.setdefault(name, set()).add(case.id)
+        return dict(sorted(regions.items(), key=lambda pair: -len(pair[0])))
+
     def _mentions(self, case: Document, concepts: tuple[str, ...]) -> bool:
-        """Whether a case's text names one of the concepts (「有哪些團隊是青培站」: cases that mention one)."""
+        """Whether a case's text names one of the concepts (「有哪些團隊是青培站」: cases that mention one), or the
+        concept's note lists it among the cases that use it (its `related`)."""
         text = case.body.lower()
-        return any(alias.lower() in text for c in concepts for alias in self.terms.concepts[c].aliases)
+        if any(alias.lower() in text for c in concepts for alias in self.terms.concepts[c].aliases):
+            return True
+        notes = [self.corpus.get(doc) for c in concepts if (doc := self.terms.concepts[c].doc)]
+        return any(note is not None and case.id in note.related for note in notes)
 
     def _case_line(self, case: Document, lang: AnswerLang, out: Composed) -> str:
         summary = _summary(case)
@@ -197,10 +221,8 @@ class AnswerComposer:
         if case.kpis:
             out.lines.append(self.terms.frame(lang, "case_kpis_lead", title=self._quoted(case.title, lang)))
             for k in case.kpis:
-                target = _with_unit(k.target, k.unit)
-                base = f"{_with_unit(k.baseline, k.unit)} → " if _with_unit(k.baseline, k.unit) else ""
-                year = self.terms.frame(lang, "aside", text=k.year) if k.year else ""
-                value = f"{colon}{self._marked(base + target, lang)}{year}" if target else ""
+                figures = self._kpi_figures(k, lang)
+                value = f"{colon}{figures}" if figures else ""
                 level = self.terms.frame(lang, "aside", text=levels[k.level])
                 mark = out.cite(self._chunk(case.id, k.name[:8]))
                 out.lines.append(f"- **{k.name}**{level}{value}{mark}")
@@ -373,6 +395,19 @@ class AnswerComposer:
             section = _section(doc, heading) if heading else doc.body
             items = _list_items(section)
             label = ""
+            if explain and doc.topic == "concept" and (headings := list(_headings(doc))):
+                # A concept note answers 「什麼是X」 in its order: what it is first, then one line from each of its
+                # other sections (how it is measured, how it relates to Taiwan, the cases that use it).
+                heading, section = headings[0], _section(doc, headings[0])
+                items = [
+                    first
+                    for other in headings[1:]
+                    if (
+                        first := next(
+                            iter(s for s in _prose_sentences(_section(doc, other)) if len(s) >= 12), ""
+                        )
+                    )
+                ][:3]
             if len(items) < 2 and explain:  # the section's own sentences after its lead
                 lead = next(iter(_prose_sentences(section, leads=True)), "")
                 items = [s for s in _prose_sentences(section) if len(s) >= 12 and s != lead][:3]
@@ -422,6 +457,24 @@ class AnswerComposer:
         return doc.topic if doc else None
 
     # --- helpers -------------------------------------------------------------------------------------------------
+    def _kpi_figures(self, kpi: KpiEntry, lang: AnswerLang) -> str:
+        """「4戶（2014）→ 5戶（2016-03）；實績 7戶（2016-03）」: each published figure with its own year."""
+
+        def dated(value: Any, year: object) -> str:
+            shown = _with_unit(value, kpi.unit)
+            if not shown:
+                return ""
+            aside = self.terms.frame(lang, "aside", text=year) if year is not None else ""
+            return self._marked(shown, lang) + aside
+
+        base, target = dated(kpi.baseline, kpi.baseline_year), dated(kpi.target, kpi.target_year)
+        plan = f"{base} → {target}" if base and target else base or target
+        actual = dated(kpi.actual, kpi.actual_year)
+        if not actual:
+            return plan
+        actual = self.terms.frame(lang, "case_actual", value=actual)
+        return f"{plan}{self.terms.frame(lang, 'clause_sep')}{actual}" if plan else actual
+
     def _marked(self, text: str, lang: AnswerLang) -> str:
         """Chinese text quoted in an English or Japanese answer is marked as Chinese."""
         if lang == "zh-TW" or not HAN.search(text):
@@ -480,6 +533,10 @@ def _position(text: str, needle: str) -> int:
 def _clean_text(text: str) -> str:
     """Text fit to show: no bold markers, no cross-references to other documents ("" when one is left)."""
     return without_refs(text.replace("**", "")) or ""
+
+
+# A county or prefecture anywhere in a place field (花蓮縣, 長野県), or the city or 道 that opens it (嘉義市, 北海道).
+_REGION = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}[縣県]|^[\u4e00-\u9fff]{2}[市道府都]")
 
 
 def _section(doc: Document, heading: str) -> str:

@@ -100,7 +100,7 @@ _OFF_TASK: tuple[tuple[OffTask, re.Pattern[str]], ...] = (
     (
         "translate",
         re.compile(
-            r"翻成|翻譯|譯成|翻訳|訳して|英訳|和訳|中訳|\btranslat|怎麼說|用英文|用日文|的中文是(?:什麼|甚麼)|中国語で(?:何|なん)|的(?:英|日|韓|法)文(?:是|怎|要)|英語で(?:何|なん)",
+            r"翻成|翻譯|譯成|翻訳|訳して|英訳|和訳|中訳|\btranslat|(?:英文|日文|中文|英語|日語|華語|台語|韓文)要?怎麼說|用英文|用日文|的中文是(?:什麼|甚麼)|中国語で(?:何|なん)|的(?:英|日|韓|法)文(?:是|怎|要)|英語で(?:何|なん)",
             re.I,
         ),
     ),
@@ -177,7 +177,11 @@ _LIVE_INFORMATION = re.compile(
     r"|有開嗎|開門|公休|休館|(?:禮拜|星期|週)[一二三四五六日天]|時刻表|班次|(?:現在|目前|最新)的?人口|今の人口|現在の人口"
     r"|(?:今年|明年|下一?屆|下次)[^。？?]{0,12}(?:什麼時候|何時|幾月|哪天)|締め切り|定休日|時刻表|ダイヤ"
     r"|\b(?:current population|population now|timetable|bus schedule|open on (?:mon|tue|wed|thu|fri|sat|sun)\w*"
-    r"|(?:this|next) year's (?:festival|event|call)|deadline this year)\b",
+    r"|(?:this|next) year's (?:festival|event|call)|deadline this year)\b"
+    # what a ticket, a desk or a school costs, when a call closes, what a staff member is paid
+    r"|一張票|票多少錢|租金一個月|月租|租金要多少|學費|学費|(?:申請|報名|徵件)[^。？?]{0,8}截止|料金はいくら|利用料金"
+    r"|ドロップイン|今年の[^。？?]{0,15}いつ|(?<!減)薪水[^。？?]{0,8}多少|月薪|薪資標準|月給|給料はいくら|給与はいくら"
+    r"|\b(?:application deadline|deadline (?:for|to) apply|tuition|monthly salary|salary (?:scale|standard)|what salary)\b",
     re.I,
 )
 # The rules of another field: procurement, tax, wages, labour law, registering an association. The knowledge base

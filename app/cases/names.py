@@ -3,7 +3,7 @@
 Names come from the corpus itself, so a new case is recognised without a list to maintain:
 - the municipalities in a case's `place` (「臺東縣池上鄉」 → 池上鄉, 池上), villages in brackets included;
 - the place word that opens its id (`jp-kamiyama-satellite-office` → kamiyama), for English questions.
-A name shared by two cases names neither.
+A name shared by two cases names neither, unless the conversation has been about one of them.
 
 Within a conversation, a follow-up can also single out one of the cases just shown (「宜蘭那個經費多少？」,
 「忍者那個案子」, "the Yuli one"): `mentioned` finds the cases an answer showed by their titles, and `pick` the one
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from functools import cached_property
 
 from app.i18n.glossary import find_word
@@ -64,6 +65,17 @@ class CaseNames:
                 owners[word].add(case.id)
         unique = {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
         return dict(sorted(unique.items(), key=lambda pair: -len(pair[0])))
+
+    @cached_property
+    def _shared_names(self) -> dict[str, frozenset[str]]:
+        """name → the cases that share it (苑裡 → the bookshop and the coastal association), longest first."""
+        owners: defaultdict[str, set[str]] = defaultdict(set)
+        for case in self.corpus.of_kind("case").values():
+            for name in _place_names(case.place or ""):
+                if name not in _NOT_PLACES:
+                    owners[fold(name)].add(case.id)
+        shared = {name: frozenset(ids) for name, ids in owners.items() if len(ids) > 1}
+        return dict(sorted(shared.items(), key=lambda pair: -len(pair[0])))
 
     def mentioned(self, text: str) -> list[str]:
         """Ids of the cases whose full title `text` shows (an earlier answer's list), in order of appearance."""
@@ -154,14 +166,25 @@ class CaseNames:
                 rest = rest[:start] + " " + rest[start + len(name) :]
         return rest
 
-    def named(self, text: str) -> list[str]:
-        """Ids of the cases `text` names, in the order of their first mention (a Latin name as a whole word)."""
+    def named(self, text: str, within: Collection[str] = ()) -> list[str]:
+        """Ids of the cases `text` names, in the order of their first mention (a Latin name as a whole word).
+        A name two cases share names the one of them the conversation has been about (`within`), if only one."""
         lowered = fold(text)
         found: dict[str, int] = {}
         for name, case_id in self._names.items():
             start = find_word(lowered, name)
             if start >= 0:
                 found[case_id] = min(found.get(case_id, start), start)
+        for name, owners in self._shared_names.items():
+            start = find_word(lowered, name)
+            if start < 0:
+                continue
+            discussed = owners & set(within)
+            # 「苑裡掀海風是什麼樣的團隊」: the title word 掀海風 says which of the two 苑裡 cases
+            by_title = self.pick(text, sorted(owners), places=False) if len(discussed) != 1 else None
+            owner = next(iter(discussed)) if len(discussed) == 1 else by_title
+            if owner is not None:
+                found[owner] = min(found.get(owner, start), start)
         return sorted(found, key=lambda case_id: found[case_id])
 
 

@@ -62,6 +62,8 @@ class PlaceNames(BaseModel):
             name, after = text[i - 2 : i], text[i + 1 : i + 2]
             if not all("\u4e00" <= c <= "\u9fff" for c in name) or any(c in self.not_names for c in name):
                 continue
+            if name[0] in self.suffixes and i >= 3 and "\u4e00" <= text[i - 3] <= "\u9fff":
+                continue  # 「宮田村街區」: 村 closes the name before it, 村街 names nothing
             if text[i - 1 : i + 1] in self.words or char + after in self.words:
                 continue
             found.append(name)
@@ -72,6 +74,24 @@ class PlaceNames(BaseModel):
             if re.search(rf"(?<![a-z]){re.escape(country)}(?![a-z])", folded)
         ]
         return found
+
+
+# The sections that hold terms (named things with aliases), as opposed to frames, facets and place words.
+TERM_SECTIONS = (
+    "factors",
+    "categories",
+    "contexts",
+    "project_kinds",
+    "levels",
+    "concepts",
+    "rules",
+    "kpi_terms",
+    "programmes",
+    "actors",
+)
+
+# Sections whose other names widen a lexical search; a project kind's row name (觀光行銷 for "tourism") would narrow it.
+SYNONYM_SECTIONS = tuple(section for section in TERM_SECTIONS if section != "project_kinds")
 
 
 class Glossary(BaseModel):
@@ -85,6 +105,11 @@ class Glossary(BaseModel):
     project_kinds: dict[str, Term]
     principles: dict[str, Term]
     concepts: dict[str, Term]
+    # the critique's finding codes, the vocabulary of KPIs and evaluation, programmes and funding, kinds of actor
+    rules: dict[str, Term] = Field(default_factory=dict)
+    kpi_terms: dict[str, Term] = Field(default_factory=dict)
+    programmes: dict[str, Term] = Field(default_factory=dict)
+    actors: dict[str, Term] = Field(default_factory=dict)
     case_facets: CaseFacets
     place_names: PlaceNames
     frames: dict[AnswerLang, dict[str, str]]
@@ -99,11 +124,33 @@ class Glossary(BaseModel):
     @cached_property
     def _longest_alias_first(self) -> dict[str, list[tuple[str, str]]]:
         table: dict[str, list[tuple[str, str]]] = {}
-        for section in ("factors", "categories", "contexts", "project_kinds", "levels", "concepts"):
+        for section in TERM_SECTIONS:
             terms: dict[str, Term] = getattr(self, section)
             pairs = [(_fold(alias), code) for code, term in terms.items() for alias in term.aliases]
             table[section] = sorted(pairs, key=lambda pair: -len(pair[0]))
         return table
+
+    def terms(self) -> list[tuple[str, str, Term]]:
+        """Every term of the glossary as (section, code, term)."""
+        return [
+            (section, code, term)
+            for section in TERM_SECTIONS
+            for code, term in getattr(self, section).items()
+        ]
+
+    def synonyms(self, text: str) -> list[str]:
+        """The other names of the terms `text` names, in the knowledge base's language and Japanese, for
+        lexical search: "sixth-sector industrialisation" finds 六次產業化, 関係人口 finds 關係人口."""
+        folded = _fold(text)
+        extra: list[str] = []
+        for section in SYNONYM_SECTIONS:
+            terms: dict[str, Term] = getattr(self, section)
+            for code in self.named(section, text):
+                term = terms[code]
+                for name in (term.zh or code, term.ja):
+                    if _fold(name) not in folded and name not in extra:
+                        extra.append(name)
+        return extra
 
     def concept_docs(self, codes: tuple[str, ...] | list[str]) -> list[str]:
         """The guidelines that explain the named concepts, in the order named."""

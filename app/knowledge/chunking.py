@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.i18n.glossary import glossary
 from app.knowledge.documents import Document
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
@@ -161,4 +162,9 @@ def chunk_document(doc: Document, max_chars: int = 360) -> list[Chunk]:
                 current, size = [], 0
         if current:
             emit(heading, current)
+    if doc.aliases and chunks:
+        # Other names a document is known by (the founding article's spelling) are found in its first passage.
+        first = chunks[0]
+        names = glossary().frame("zh-TW", "also_known_as", names="、".join(doc.aliases))
+        chunks[0] = Chunk(first.chunk_id, first.doc_id, 0, f"{first.text}\n{names}", first.heading, metadata)
     return chunks

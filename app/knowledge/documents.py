@@ -56,15 +56,55 @@ class Source(BaseModel):
     note: str | None = None
 
 
+# A year as sources state it: 2019, or a month "2016-03" when the source dates the figure to one.
+_YEAR = re.compile(r"^(19|20)\d{2}(-(0[1-9]|1[0-2]))?$")
+YearValue = int | str
+FIGURES = ("baseline", "target", "actual")
+
+
+# A fact may span a period: "2004–2006".
+_PERIOD = re.compile(r"^(19|20)\d{2}(-(0[1-9]|1[0-2]))?([–~](19|20)\d{2}(-(0[1-9]|1[0-2]))?)?$")
+
+
+def _check_year(value: YearValue | None, field: str, period: bool = False) -> None:
+    if value is not None and not (_PERIOD if period else _YEAR).match(str(value)):
+        raise ValueError(
+            f"{field} {value!r} is not a year (2019) or a month (2016-03)"
+            + (" or a period (2004–2006)" if period else "")
+        )
+
+
 class KpiEntry(BaseModel):
+    """A KPI of a case. Each published figure (baseline, target, actual) carries its own year."""
+
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1)
     level: Level
     baseline: float | str | None = None
+    baseline_year: YearValue | None = None
     target: float | str | None = None
+    target_year: YearValue | None = None
+    actual: float | str | None = None
+    actual_year: YearValue | None = None
     unit: str | None = None
-    year: str | int | None = None
     note: str | None = None
+    source: str | None = Field(
+        default=None, description="where the figures come from, when not the case's sources"
+    )
+
+    @model_validator(mode="after")
+    def _figures_have_years(self) -> KpiEntry:
+        for figure in FIGURES:
+            year = getattr(self, f"{figure}_year")
+            _check_year(year, f"{figure}_year")
+            if getattr(self, figure) is not None and year is None:
+                raise ValueError(f"KPI {self.name!r}: {figure} without {figure}_year")
+        return self
+
+    @property
+    def figures(self) -> int:
+        """How many of baseline, target and actual are published."""
+        return sum(getattr(self, f) is not None for f in FIGURES)
 
 
 class Fact(BaseModel):
@@ -74,8 +114,13 @@ class Fact(BaseModel):
     what: str = Field(min_length=1)
     value: float | int | str
     unit: str | None = None
-    year: int | str | None = None
-    source: str | None = None
+    year: YearValue
+    source: str = Field(min_length=1, description="the url or title of the source that states it")
+
+    @model_validator(mode="after")
+    def _dated(self) -> Fact:
+        _check_year(self.year, "year", period=True)
+        return self
 
 
 class Document(BaseModel):
@@ -103,9 +148,15 @@ class Document(BaseModel):
     sectors: list[Sector] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     # guidelines
-    topic: Literal["factor", "kpi_rule", "pdca", "kpi_examples", "background", "programme"] | None = None
+    topic: (
+        Literal["factor", "kpi_rule", "pdca", "kpi_examples", "background", "programme", "concept"] | None
+    ) = None
     rules: list[str] = Field(default_factory=list)
     rows: list[dict[str, Any]] = Field(default_factory=list)
+    # any kind: other corpus documents this one explains or draws on (a concept note's cases)
+    related: list[str] = Field(default_factory=list)
+    # names the document is also known by (the founding article's form of an organisation's name)
+    aliases: list[str] = Field(default_factory=list)
     # articles
     author: str | None = None
     published: str | None = None

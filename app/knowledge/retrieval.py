@@ -12,6 +12,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from app.config import Settings
+from app.i18n.glossary import answer_lang, glossary
 from app.knowledge.chunking import passage_text
 from app.knowledge.embeddings import Embedder
 from app.knowledge.lexical import BM25Index, tokenize
@@ -61,6 +62,10 @@ class HybridRetriever:
         allowed = None
         if filters is not None and not filters.is_empty():
             allowed = np.array([filters.matches(c.metadata) for c in self.chunks], dtype=bool)
+        if self.settings.lexical_synonyms and answer_lang(query) != "zh-TW":
+            # An English or Japanese question matches the Chinese text through the terms' other names; a Chinese
+            # one already shares its words, and the names would outweigh what it asks of them (補助上限).
+            query = " ".join([query, *glossary().synonyms(query)])
         return self.bm25.top(tokenize(query, self.settings.lexical_tokenizer), n, allowed)
 
     def candidates(

@@ -420,7 +420,7 @@ def _parse_part(text: str) -> ParsedKpi:
     baseline, rel = pick("baseline", ("value",)), pick("relative", ("ratio",))
     delta = pick("delta", ("value", "points"))
     if baseline is None and base_date is not None:
-        # 112年實績440人 / 以113年40間為基準: the value the baseline year dates is the baseline.
+        # 111年實績440人 / 以113年40間為基準: the value the baseline year dates is the baseline.
         baseline = next(
             (
                 it

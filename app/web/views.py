@@ -1,14 +1,15 @@
-"""View models of the HTML pages: guidelines grouped by topic, a case's KPIs by level, filter counts."""
+"""View models of the HTML pages: guidelines grouped by topic, a case's KPIs by level, filter counts, the glossary."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from app.cases.library import CaseLibrary
+from app.i18n.glossary import Term, glossary
 from app.knowledge.documents import CATEGORIES, FACTORS, Document, KpiEntry
 from app.web.templating import LEVELS
 
-TOPICS = ("kpi_rule", "kpi_examples", "factor", "pdca", "background", "programme")
+TOPICS = ("kpi_rule", "kpi_examples", "factor", "pdca", "concept", "background", "programme")
 # Reading order within a topic: the overview first, worked failures last; other documents by id in between.
 FIRST = (
     "gl-kpi-three-viewpoints",
@@ -64,3 +65,30 @@ def facet_counts(library: CaseLibrary, filters: dict[str, str | None]) -> dict[s
             for option in values
         }
     return counts
+
+
+# The glossary page's sections, in reading order: the guideline's vocabulary first, then the corpus's.
+GLOSSARY_SECTIONS = (
+    "factors",
+    "levels",
+    "principles",
+    "rules",
+    "kpi_terms",
+    "categories",
+    "project_kinds",
+    "contexts",
+    "concepts",
+    "programmes",
+    "actors",
+    "countries",
+)
+
+
+def glossary_sections() -> list[tuple[str, list[tuple[str, Term]]]]:
+    """The glossary's terms by section, for the glossary page."""
+    terms = glossary()
+    return [
+        (section, list(getattr(terms, section).items()))
+        for section in GLOSSARY_SECTIONS
+        if getattr(terms, section)
+    ]

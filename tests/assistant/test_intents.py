@@ -73,6 +73,8 @@ def test_an_english_follow_up_keeps_asking_for_cases() -> None:
         ("現状値や目標年度を書いていないKPIは差し戻しになりますか", None),
         ("產官學金勞言這六方各自扮演什麼角色？", None),
         ("國中數學的二次方程式怎麼解？", None),  # 方程式 is not code
+        ("關係人口用英文怎麼說", "translate"),
+        ("青年返鄉的實績是多少？預算中心怎麼說", None),  # what the budget office says, not a translation
     ],
 )
 def test_off_task_requests_are_named(question: str, task: str | None) -> None:
@@ -124,6 +126,11 @@ def test_several_facts_asked_in_one_question() -> None:
         ("明年的藝術節什麼時候辦", True),
         ("地方創生2.0是什麼時候開始的？", False),
         ("神山町人口從1955年減少了多少？", False),
+        ("青培站115年度的申請什麼時候截止？", True),
+        ("What monthly salary should a youth station pay its staff?", True),
+        ("神山まるごと高専の学費はいくらですか", True),
+        ("海士町長減薪多少", False),  # the mayor's pay cut is the case's own story
+        ("雄校聯租金收入佔支出多少", False),  # an audit figure, not a rent to pay
     ],
 )
 def test_live_practical_information(question: str, live: bool) -> None:

@@ -59,3 +59,11 @@ def test_what_the_earlier_answer_said_of_a_case_can_pick_it(names: CaseNames) ->
 
 def test_japanese_kanji_forms_name_a_taiwanese_case(names) -> None:
     assert names.named("花蓮の寿豊郷の計画で") == ["tw-hualien-shoufeng-zhuoxi-ruisui"]
+
+
+def test_a_shared_place_names_the_case_the_conversation_is_about_or_its_title_word(names: CaseNames) -> None:
+    # 苑裡 is the place of two cases: the bookshop's youth team and the coastal association
+    assert "苑裡" not in names._names
+    assert names.named("苑裡那邊是哪一年開始的？") == []
+    assert names.named("苑裡那邊是哪一年開始的？", within=["tw-yuanli-waves"]) == ["tw-yuanli-waves"]
+    assert names.named("苑裡掀海風是什麼樣的團隊？") == ["tw-yuanli-waves"]  # 掀海風 is in one title only

@@ -39,3 +39,19 @@ def test_guidelines_never_break_a_country_filter() -> None:
     assert _within(response("gl-factor-talent", "tw-taomi-eco-village"), CORPUS_DOCS, {"country": "TW"})
     assert not _within(response("jp-ama-island"), CORPUS_DOCS, {"country": "TW"})
     assert _within(response("jp-ama-island"), CORPUS_DOCS, {})
+
+
+def test_an_off_topic_question_the_corpus_came_to_answer_counts_as_answerable(tmp_path) -> None:
+    from app.evaluation.chat import refusal_items
+
+    (tmp_path / "answerable_learn.yaml").write_text(
+        "- {id: a1, lang: zh-TW, question: 什麼是PDCA, expected: [gl-pdca]}\n"
+    )
+    (tmp_path / "offtopic_learn.yaml").write_text(
+        "- {id: o1, lang: zh-TW, question: 今天天氣如何}\n"
+        "- {id: o2, lang: zh-TW, question: 新埤鄉發禮金後人口有增加嗎, covered_by: [tw-pingtung-xinpi-registration-gift]}\n"
+    )
+    answerable, off_topic = refusal_items(tmp_path, "learn")
+    assert [i["id"] for i in answerable] == ["a1", "o2"]
+    assert answerable[1]["expected"] == ["tw-pingtung-xinpi-registration-gift"]
+    assert [i["id"] for i in off_topic] == ["o1"]

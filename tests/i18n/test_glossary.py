@@ -7,7 +7,7 @@ from typing import get_args
 import pytest
 
 from app.i18n import catalog
-from app.i18n.glossary import ANSWER_LANGS, answer_lang, glossary
+from app.i18n.glossary import ANSWER_LANGS, TERM_SECTIONS, answer_lang, glossary
 from app.knowledge.documents import CONTEXTS, Category, Factor
 
 
@@ -84,7 +84,54 @@ def test_answer_language_follows_the_question(text: str, lang: str) -> None:
         ("我們鄉要做移居諮詢，KPI要怎麼訂比較好？", []),
         ("我們每年辦市集都用這個", []),
         ("一個靠海的客家小村", []),
+        ("宮田村街區博物館來館者", ["宮田"]),  # 村 closes 宮田; 村街 before 區 names nothing
     ],
 )
 def test_places_named_before_an_administrative_suffix(text: str, names: list[str]) -> None:
     assert glossary().place_names.named(text) == names
+
+
+def test_the_glossary_holds_at_least_120_terms_each_named_in_three_languages() -> None:
+    terms = glossary().terms()
+    assert len(terms) + len(glossary().countries) + len(glossary().principles) >= 120
+    for section, code, term in terms:
+        assert term.name("zh-TW", code) and term.en and term.ja, (section, code)
+
+
+def test_every_critique_rule_has_a_glossary_name() -> None:
+    from app.kpi.rules import rule_titles
+
+    codes = {code for code in rule_titles("zh-TW") if not code.startswith("factor:")}
+    assert codes <= set(glossary().rules), codes - set(glossary().rules)
+
+
+def test_glossary_documents_exist_and_every_concept_note_is_in_the_glossary(real_services) -> None:
+    corpus = real_services.corpus
+    for section, code, term in glossary().terms():
+        assert term.doc is None or corpus.get(term.doc) is not None, (section, code, term.doc)
+    concept_docs = {term.doc for term in glossary().concepts.values()}
+    for note in corpus.documents.values():
+        if note.kind == "guideline" and note.topic == "concept":
+            # a note is a concept's document, or defines a term whose document it points to (青培站)
+            assert note.id in concept_docs or concept_docs & set(note.related), note.id
+
+
+def test_case_vocabulary_is_in_the_glossary(real_services) -> None:
+    """Every funding scheme a case names (「民間投資（茶籽堂）」, 「先行型交付金」) names a glossary term, so answers
+    can name it in English and Japanese and search finds it under its other names."""
+    terms = glossary()
+    for doc in real_services.corpus.documents.values():
+        for scheme in doc.funding:
+            assert any(terms.named(section, scheme) for section in TERM_SECTIONS), (doc.id, scheme)
+
+
+@pytest.mark.parametrize(
+    ("question", "synonym"),
+    [
+        ("What is the PDCA cycle?", "PDCA 循環"),
+        ("関係人口とは何ですか", "關係人口"),
+        ("What does sixth-sector industrialisation mean?", "六次產業化"),
+    ],
+)
+def test_search_synonyms_name_the_term_in_the_knowledge_bases_language(question: str, synonym: str) -> None:
+    assert synonym in glossary().synonyms(question)

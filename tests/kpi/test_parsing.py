@@ -274,8 +274,8 @@ def test_never_raises_and_reports_only_what_is_there(text: str) -> None:
 
 
 def test_value_dated_by_the_baseline_year_is_the_baseline() -> None:
-    kpi = parse_kpi("青年返鄉留鄉人數115年達150人（112年實績440人）")
-    assert (kpi.baseline, kpi.baseline_year, kpi.target, kpi.deadline) == (440, "2023", 150, "2026")
+    kpi = parse_kpi("青年返鄉留鄉人數115年達125人（111年實績440人）")
+    assert (kpi.baseline, kpi.baseline_year, kpi.target, kpi.deadline) == (440, "2022", 125, "2026")
     assert kpi.unparsed == []
     en = parse_kpi("revenue grows 20% over 2023 (NT$3.2 million) by 2027")
     assert (en.baseline, en.baseline_year, en.target, en.unit) == (3_200_000, "2023", 3_840_000, "元")

@@ -337,8 +337,15 @@ def test_corpus_text_is_escaped_on_every_page(real_settings, real_services) -> N
         factors=["talent"],
         actors=[SCRIPT],
         project=SCRIPT,
-        kpis=[{"name": f"{SCRIPT}來客數", "level": "outcome", "note": "<i>x</i>"}],
-        facts=[{"what": SCRIPT, "value": "<b>1</b>"}],
+        kpis=[
+            {
+                "name": f"{SCRIPT}來客數",
+                "level": "outcome",
+                "note": "<i>x</i>",
+                "source": "javascript:alert(1)",
+            }
+        ],
+        facts=[{"what": SCRIPT, "value": "<b>1</b>", "year": 2024, "source": "javascript:alert(1)"}],
         sources=[{"title": SCRIPT, "url": "javascript:alert(1)"}],
         body=f"## 概要{SCRIPT}\n\n{SCRIPT}<img src=x onerror=alert(1)>\n\n[連結](javascript:alert(1))",
     )
@@ -373,3 +380,29 @@ def test_markdown_renderer_has_no_raw_html_and_anchors_sections() -> None:
     assert 'rel="noopener noreferrer"' in html
     before, after = split_at_table("intro\n\n| a |\n|---|\n| 1 |\n\noutro")
     assert before.strip() == "intro" and after.strip() == "outro"
+
+
+def test_glossary_page_lists_every_term_in_three_languages(client) -> None:
+    from app.i18n.glossary import glossary
+
+    html = client.get("/glossary").text
+    assert "三語詞彙表" in html
+    terms = glossary()
+    public_private = terms.factors["public_private"]
+    for name in (public_private.zh, public_private.ja, public_private.en):
+        assert name and name in html
+    assert 'href="/documents/gl-pdca"' in html  # a concept links to the guideline that explains it
+    assert html.count('<tr id="term-') == len(terms.terms()) + len(terms.principles) + len(terms.countries)
+    english = client.get("/glossary?lang=en").text
+    assert "Trilingual glossary" in english and "三語詞彙表" not in english
+
+
+def test_a_case_page_shows_each_figure_with_its_own_year(client, corpus) -> None:
+    case = corpus["jp-setouchi-dmo"]
+    kpi = next(k for k in case.kpis if k.figures >= 3)
+    html = client.get(f"/cases/{case.id}?lang=zh-TW").text
+    assert '<th scope="col">實績</th>' in html
+    for figure in ("baseline", "target", "actual"):
+        assert f"（{getattr(kpi, figure + '_year')}）" in html
+    english = client.get(f"/cases/{case.id}?lang=en").text
+    assert '<th scope="col">Actual</th>' in english and f" ({kpi.actual_year})" in english

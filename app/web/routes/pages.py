@@ -1,4 +1,4 @@
-"""HTML pages: chat, cases, similar cases, KPI review, guidelines and documents. Thin: the services do
+"""HTML pages: chat, cases, similar cases, KPI review, guidelines, the glossary and documents. Thin: the services do
 the work; app/web/views.py shapes view models, app/web/review.py reads the review form."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from app.web import i18n
 from app.web.deps import CasesDep, CorpusDep, CritiqueDep, PageDep
 from app.web.review import ReviewForm, example_form, read_review_form
 from app.web.templating import Page
-from app.web.views import COUNTRIES, facet_counts, guidelines_by_topic, kpis_by_level
+from app.web.views import COUNTRIES, facet_counts, glossary_sections, guidelines_by_topic, kpis_by_level
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -125,6 +125,14 @@ async def review_markdown(request: Request, page: PageDep, critique: CritiqueDep
 @router.get("/guidelines", response_class=HTMLResponse)
 def guidelines_page(page: PageDep, corpus: CorpusDep) -> HTMLResponse:
     return page.render("guidelines.html", "guidelines", groups=guidelines_by_topic(corpus.documents.values()))
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page(page: PageDep, corpus: CorpusDep) -> HTMLResponse:
+    sections = glossary_sections()
+    count = sum(len(terms) for _section, terms in sections)
+    titles = {doc_id: doc.title for doc_id, doc in corpus.documents.items()}
+    return page.render("glossary.html", "glossary", sections=sections, count=count, titles=titles)
 
 
 @router.get("/documents/{doc_id}", response_model=None)
