@@ -43,6 +43,7 @@ _ATTRIBUTED = re.compile(
 # The place's or the programme's setting, before what was done: 「桃米在埔里西南邊，原本以麻竹筍為主要產業」.
 _SETTING = re.compile(r"位於|位在|面臨|一度|原本|過去是|人口由|經歷|日本政府決定")
 SETTING_PENALTY = 2
+MIN_STATEMENT_CHARS = 12
 DONE_SECTION = "做了什麼、由誰推動"
 CAUTIONARY_MARK = "【反面教材】"  # a case filed as what not to do
 PROBLEM_SECTION = "問題在哪裡"  # every case file says what was done, and by whom, under this heading
@@ -399,18 +400,12 @@ class AnswerComposer:
                 # A concept note answers 「什麼是X」 in its order: what it is first, then one line from each of its
                 # other sections (how it is measured, how it relates to Taiwan, the cases that use it).
                 heading, section = headings[0], _section(doc, headings[0])
-                items = [
-                    first
-                    for other in headings[1:]
-                    if (
-                        first := next(
-                            iter(s for s in _prose_sentences(_section(doc, other)) if len(s) >= 12), ""
-                        )
-                    )
-                ][:3]
+                items = [found[0] for other in headings[1:] if (found := _statements(_section(doc, other)))][
+                    :3
+                ]
             if len(items) < 2 and explain:  # the section's own sentences after its lead
                 lead = next(iter(_prose_sentences(section, leads=True)), "")
-                items = [s for s in _prose_sentences(section) if len(s) >= 12 and s != lead][:3]
+                items = [s for s in _statements(section) if s != lead][:3]
             if len(items) < 2:
                 asked = set(tokenize(question))
                 lists = [
@@ -423,7 +418,7 @@ class AnswerComposer:
             if len(items) < 2:
                 continue
             out = Composed()
-            prose = [s for s in _prose_sentences(section, leads=True) if len(s) >= 12]
+            prose = _statements(section, leads=True)
             opens_with_items = section.lstrip().startswith(("|", "-", "*"))
             if prose and not opens_with_items:
                 # The lead may be a problem stated before the rule (「一個只有最終目標的KPI…」): the rule comes with it.
@@ -575,6 +570,11 @@ def _prose_sentences(section: str, leads: bool = False) -> list[str]:
                 if cleaned and (leads or not cleaned.endswith(("：", ":"))):
                     sentences.append(cleaned)
     return sentences
+
+
+def _statements(section: str, leads: bool = False) -> list[str]:
+    """The section's prose sentences long enough to state something (not a heading-like fragment)."""
+    return [s for s in _prose_sentences(section, leads=leads) if len(s) >= MIN_STATEMENT_CHARS]
 
 
 def _section_sentences(doc: Document, heading: str) -> list[str]:

@@ -54,12 +54,11 @@ class CaseNames:
 
     @cached_property
     def _names(self) -> dict[str, str]:
-        """name → case id, for names that belong to exactly one case."""
+        """name → case id, for names that belong to exactly one case: places and the place word of an id."""
         owners: defaultdict[str, set[str]] = defaultdict(set)
         for case in self.corpus.of_kind("case").values():
-            for name in _place_names(case.place or ""):
-                if name not in _NOT_PLACES:
-                    owners[fold(name)].add(case.id)  # compared with folded questions (`named`)
+            for name in _folded_places(case.place):
+                owners[name].add(case.id)
             word = case.id.split("-")[1] if case.id.count("-") else ""
             if len(word) >= _SHORTEST_NAME + 1 and word not in _NOT_PLACES:
                 owners[word].add(case.id)
@@ -71,9 +70,8 @@ class CaseNames:
         """name → the cases that share it (苑裡 → the bookshop and the coastal association), longest first."""
         owners: defaultdict[str, set[str]] = defaultdict(set)
         for case in self.corpus.of_kind("case").values():
-            for name in _place_names(case.place or ""):
-                if name not in _NOT_PLACES:
-                    owners[fold(name)].add(case.id)
+            for name in _folded_places(case.place):
+                owners[name].add(case.id)
         shared = {name: frozenset(ids) for name, ids in owners.items() if len(ids) > 1}
         return dict(sorted(shared.items(), key=lambda pair: -len(pair[0])))
 
@@ -186,6 +184,11 @@ class CaseNames:
             if owner is not None:
                 found[owner] = min(found.get(owner, start), start)
         return sorted(found, key=lambda case_id: found[case_id])
+
+
+def _folded_places(place: str | None) -> list[str]:
+    """The place names of a `place` field that can name a case, folded as questions are (`named`)."""
+    return [fold(name) for name in _place_names(place or "") if name not in _NOT_PLACES]
 
 
 def _place_names(place: str) -> set[str]:

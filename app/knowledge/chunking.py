@@ -7,7 +7,7 @@ longer than the limit is split, and then at a clause boundary (，；、：) whe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.i18n.glossary import glossary
 from app.knowledge.documents import Document
@@ -164,7 +164,6 @@ def chunk_document(doc: Document, max_chars: int = 360) -> list[Chunk]:
             emit(heading, current)
     if doc.aliases and chunks:
         # Other names a document is known by (the founding article's spelling) are found in its first passage.
-        first = chunks[0]
         names = glossary().frame("zh-TW", "also_known_as", names="、".join(doc.aliases))
-        chunks[0] = Chunk(first.chunk_id, first.doc_id, 0, f"{first.text}\n{names}", first.heading, metadata)
+        chunks[0] = replace(chunks[0], text=f"{chunks[0].text}\n{names}")
     return chunks
