@@ -318,7 +318,15 @@ FRESH_SETS = {
         "KPI critique; may inform changes",
     ),
     "kpi_unseen2": (
-        "draft plans with labelled KPIs (unseen, written with learn4)",
+        "draft plans with labelled KPIs (written with learn4 as unseen; retired to learn in stop 22)",
+        "KPI critique; its final unseen figure is quoted in eval/README.md; may inform changes since",
+    ),
+    "kpi_learn5": (
+        "draft plans with labelled KPIs (learn, pasted tables, paired labels, English and Japanese forms)",
+        "KPI critique; may inform changes",
+    ),
+    "kpi_unseen3": (
+        "draft plans with labelled KPIs (unseen, written with learn5)",
         "KPI critique; kept unseen: measured, never tuned on (final figure)",
     ),
 }
@@ -604,8 +612,10 @@ def kpi_blind_figures() -> str:
             ("learn2", "kpi_blind_learn2"),
             ("learn3", "kpi_blind_learn3"),
             ("learn4", "kpi_blind_learn4"),
+            ("unseen2 (now learn)", "kpi_blind_unseen2"),
+            ("learn5", "kpi_blind_learn5"),
             ("unseen", "kpi_blind_unseen"),
-            ("unseen2", "kpi_blind_unseen2"),
+            ("unseen3", "kpi_blind_unseen3"),
         )
         if r.get(key)
     ]
@@ -663,7 +673,7 @@ def _unseen_chat_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _fresh_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     rows = []
-    for name in ("fresh", "unseen3", "unseen4"):
+    for name in ("fresh", "unseen3", "unseen4", "unseen5"):
         split = next((s for s in r.get("chat", {}).get("splits", []) if s["split"] == name), None)
         if split is None or not split["false_refusals"]:
             continue
@@ -672,6 +682,18 @@ def _fresh_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
             (f"blind {name} split: off-topic questions answered", _rate(split["off_topic_answered"]["all"])),
         ]
     return rows
+
+
+def _newest_kpi_unseen_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    report = r.get("kpi_blind_unseen3")
+    if not report:
+        return []
+    return [
+        (
+            f"KPI critique, newest blind unseen set ({report['kpis']} KPIs)",
+            f"macro recall {f3(kpi_macro(report))}, false-flag rate {f3(report['false_flag_rate'])}",
+        )
+    ]
 
 
 def readme_figures() -> str:
@@ -693,6 +715,7 @@ def readme_figures() -> str:
             f"macro recall {f3(kpi_macro(r['kpi_heldout']))}, "
             f"false-flag rate {f3(r['kpi_heldout']['false_flag_rate'])}",
         ),
+        *_newest_kpi_unseen_rows(r),
         (f"off-topic questions declined ({a['off_topic']})", f3(a["refusal_accuracy"])),
         *_unseen_chat_rows(r),
         ("full answer, p95 (extractive, warm)", ms(a["full_answer_ms_p95"])),

@@ -34,7 +34,12 @@ BLIND_LEARN3_SET = "blind/kpi_learn3.yaml"
 # together after the first unseen set's mistakes had been printed once (eval/README.md).
 BLIND_LEARN4_SET = "blind/kpi_learn4.yaml"
 BLIND_UNSEEN_SET = "blind/kpi_unseen.yaml"
+# Retired to learn in stop 22, after its final unseen figure (false-flag rate .143) had been quoted: its mistakes
+# informed that stop's changes, so its figures from then on are in-sample.
 BLIND_UNSEEN2_SET = "blind/kpi_unseen2.yaml"
+# Written in stop 22 by two helpers from one brief: learn5 may be tuned on, unseen3 never.
+BLIND_LEARN5_SET = "blind/kpi_learn5.yaml"
+BLIND_UNSEEN3_SET = "blind/kpi_unseen3.yaml"
 # The labels use the contract's codes; extension codes are counted apart.
 KPI_CODES = contract_codes(KPI_RULES)
 PLAN_CODES = contract_codes(PLAN_RULES)

@@ -14,8 +14,10 @@ from app.evaluation.kpi import (
     BLIND_LEARN2_SET,
     BLIND_LEARN3_SET,
     BLIND_LEARN4_SET,
+    BLIND_LEARN5_SET,
     BLIND_LEARN_SET,
     BLIND_UNSEEN2_SET,
+    BLIND_UNSEEN3_SET,
     BLIND_UNSEEN_SET,
     HELDOUT_SET,
     LABELLED_SET,
@@ -155,6 +157,8 @@ def run_evaluations(
             ("kpi_blind_learn4", BLIND_LEARN4_SET),
             ("kpi_blind_unseen", BLIND_UNSEEN_SET),
             ("kpi_blind_unseen2", BLIND_UNSEEN2_SET),
+            ("kpi_blind_learn5", BLIND_LEARN5_SET),
+            ("kpi_blind_unseen3", BLIND_UNSEEN3_SET),
         )
         for key, name in kpi_sets:
             kpi_report = run_kpi_eval(settings, path=settings.eval_dir / name)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from app.knowledge.documents import Level
 from app.kpi import lexicon as lx
 from app.kpi.messages import Localized, localized
-from app.kpi.parsing import ParsedKpi, parse_kpi
+from app.kpi.parsing import ParsedKpi, parse_kpi, states_decrease, table_row_reading
 from app.kpi.schemas import CritiqueRequest, KpiInput, ParsedFields
 
 
@@ -74,10 +74,11 @@ class KpiContext:
     parsed: ParsedFields
     plan: PlanContext = field(repr=False)
     inferred: LevelJudgement | None = None  # the level its wording suggests, whatever the plan declares
+    reading: str = ""  # the text as the rules read it: a pasted table row becomes its sentence
 
     @property
     def normalised(self) -> str:
-        return lx.norm(self.text)
+        return lx.norm(self.reading or self.text)
 
     @property
     def reads_as_output(self) -> bool:
@@ -94,7 +95,8 @@ class KpiContext:
 
     @property
     def has_numeric_target(self) -> bool:
-        return self.parsed.target is not None or self.parsed.relative_change is not None
+        p = self.parsed
+        return p.target is not None or p.relative_change is not None or p.change is not None
 
     @property
     def lower_is_better(self) -> bool:
@@ -108,6 +110,9 @@ class KpiContext:
             return lower_first is not None and (higher_first is None or lower_first[0] <= higher_first[0])
         lower = lx.rightmost(t, lx.LOWER_IS_BETTER)
         higher = lx.rightmost(t, lx.OUTCOME + lx.ACTIVITY)
+        if lower is None and higher is None:
+            # A measure the lexicon does not know (灌溉用水量): the plan's own stated direction is its good one.
+            return states_decrease(self.text)
         return lower is not None and (higher is None or lower[0] >= higher[0])
 
 
@@ -150,8 +155,9 @@ def build_plan(request: CritiqueRequest) -> PlanContext:
     for index, item in enumerate(request.kpis):
         given = item if isinstance(item, KpiInput) else None
         text = item if isinstance(item, str) else item.name
-        parsed = parse_kpi(text)
-        judgement = classify_level(text, parsed.unit or "")
+        reading = table_row_reading(text) or text  # a pasted table row is read as the sentence it stands for
+        parsed = parse_kpi(reading)
+        judgement = classify_level(reading, parsed.unit or "")
         level: Level = given.level if given and given.level else judgement.level
         reason = localized("reason_declared") if given and given.level else judgement.reason
         plan.kpis.append(
@@ -165,6 +171,7 @@ def build_plan(request: CritiqueRequest) -> PlanContext:
                 parsed=_merge(parsed, given),
                 plan=plan,
                 inferred=judgement,
+                reading=reading,
             )
         )
     return plan

@@ -26,6 +26,7 @@ SUBJECTIVE = terms(
     "と答えた, と回答, 來たい, feel that, who feel, 意識, 愛着, 意欲, satisfaction, awareness, "
     "perception, happiness, wellbeing, well-being, sentiment, "
     "would come back, would return, would recommend, say they, net promoter, (\\brating), (\\breviews), "
+    "who support, support the, supportive, sense of pride, pride in, attachment to, "
     "満足度"
 )
 # Perception words inside an objective count: 「表達移居意願之諮詢者中，實際遷入設籍…之人數」 counts people who
@@ -45,11 +46,16 @@ VAGUE_VERBS = terms("提升, 促進, 加強, 強化, 活絡, 帶動, 打造, 擴
 WHOLE_AREA = re.compile(
     r"全(市|鎮|鄉|縣|區|島|村|國|臺|台|町|域)|[a-z]+-wide\b|\b(whole|entire) (city|county|town|island|prefecture|region)"
     # A named township's or city's own total: 「鹿野鄉設籍人口」, 「郡上市観光入込客数」, "visitors to Fengbin Township"
-    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|區|縣|町|村|地區|島)\s*(?:の|之|的)?\s*(?:\d+\s*[–~-]\s*\d+\s*歲|每年|年間|年度|全年)?\s*"
+    r"|(?:^|[^\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:鄉|鎮|市|區|縣|町|村|地區|島)\s*(?:の|之|的)?\s*(?:\d+\s*[–~-]\s*\d+\s*歲|\d+\s*歲以[上下]|每年|年間|年度|全年)?\s*"
     r"(?:設籍人口|總人口|人口|就業人口|旅遊人數|農業總產值|農業產值|總產值|觀光遊憩據點人次|遊憩據點人次|入境旅客數|旅客數|遊客人次|遊客數|觀光人次|觀光客數"
-    r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增|觀光入込客數|入込客數|轉入者數|轉出者數)"
-    r"|^(?:市|町|村)の(?:人口|転入者数|観光入込客数|轉入者數|觀光入込客數)"
-    r"|\b(?:visitors|tourists|population|residents) (?:to|of|in) [a-z]+ (?:township|town|city|county|village)\b"
+    r"|観光入込客数|入込客数|転入者数|転出者数|人口社會增|觀光入込客數|入込客數|轉入者數|轉出者數"
+    # the area's tax-register and labour-survey totals: 「嘉義市營利事業銷售額」, 「壽豐鄉65歲以上勞動參與率」
+    r"|營利事業銷售額|營利事業家數|勞動參與率|勞動力參與率|就業率|失業率)"
+    r"|(?:^|[^\u4e00-\u9fff\u3040-\u30ff])(?:市|町|村)の(?:人口|転入者数|観光入込客数|轉入者數|觀光入込客數)"
+    r"|^(?:本|全)?(?:鄉|鎮|市|縣|町|村)(?:內)?(?:設籍)?人口"  # 「鄉人口由3,500人增至3,650人」
+    r"|\b(?:town|city|village|county|township|prefecture|island)(?:'s)? population\b"
+    r"|\b(?:visitors|tourists|population|residents|overnight stays|arrivals) (?:to|of|in) [a-z]+ "
+    r"(?:township|town|city|county|village|prefecture)\b"
     # "Hsinchu County annual visitors", "Onomichi City's population"
     r"|\b[a-z]+ (?:county|city|township|town|prefecture)(?:'s)? (?:annual |yearly |total |registered )?"
     r"(?:visitors|tourists|population|residents|arrivals|overnight stays)\b"
@@ -92,7 +98,7 @@ AREA_SCOPE = terms(
 
 AREA_MEASURES = terms(
     "人口, 觀光人數, 觀光人次, 觀光客, 遊客, 旅客, 來客數, 入込客, 入込, 住宿人數, 住宿人次, 宿泊者, "
-    "就業率, 失業率, 就業人數, 出生數, 出生率, 移居者數, 移居人數, 移住者, 定居, population, visitors, "
+    "就業率, 失業率, 就業人數, 出生數, 出生率, 移居者數, 移居人數, 移住者, 定居, 遊憩據點人次, 據點人次, population, visitors, "
     "tourists, employment, unemployment, overnight, births, residents, tourist arrivals, arrivals"
 )
 
@@ -136,6 +142,8 @@ ACTIVITY = terms(
     "涵蓋, 契作面積, 栽培面積, 轉作, 取景, 參賽, 講習, 商談件數, 商談件数, 商談會, 商談会, "
     "(講習|研習|課程|講座|説明会|研修)[^;。]{0;8}(參與|參加|参加)[^;。]{0;6}(人次|人數|名|人数), "
     "developed, upgraded, installed, joining, impressions, "
+    "養成者数, 養成者數, 養成人數, 育成者数, 受講者数, 受講者數, リノベーション, 補助[^;。]{0;8}[0-9]+\\s*案, "
+    "recruited, demo days, pitch events, applications, "
     "會員數, 電子報, メルマガ, 觀看次數, 觀看, 點閱, 瀏覽次數, 追蹤數, フォロワー, views, subscribers, followers"
 )
 
@@ -144,10 +152,11 @@ ACTIVITY = terms(
 # (專案行銷活動入場者數 is an outcome although it contains 活動).
 OUTCOME = terms(
     "銷售額, 營業額, 營收, 收入, 消費額, 所得, 產值, 交易額, 訂單, 出貨, 出口量, 輸出量, 產量, 收穫量, "
-    "僱用, 雇用, 就業者, 新就業, 創業數, 創業者, 開業, 新創, 移居人數, 移居者, 定居人數, 設籍, 返鄉, "
+    "僱用, 雇用, 就業者, 新就業, 創業數, 創業者, 開業, 新創, 新設立, 移居人數, 移居者, 定居人數, 設籍, 返鄉, "
     "留鄉, 就職者, 空店, 空屋活用, 空屋, 空き, 入場, 來店, 來館, 利用者, 使用者, 住宿人數, 住宿人次, "
     "宿泊者, 回流, 減少率, 放棄地, 採用件數, 成交, 簽約, 售出, 販售量, 販賣額, 売上, 販売額, 雇用者, "
-    "移住者, 移住した, 転入した, 転入届を提出, 就農, 執業, 自償率, 營業登記, 註冊營業, 付費會員數, 付費會員, "
+    "移住者, 移住した, 転入した, 転入届を提出, 転入者, 轉入者, 遷入, 就農, 執業, 自償率, 營業登記, 註冊營業, "
+    "付費會員數, 付費會員, "
     "付費[^;。]{0;8}(人次|人數), 月租會員, 營運中, 設立登記, 設立公司, "
     " "
     "付費參加人次, 付費參加人數, 付費人次, 付費人數, 購票人次, 售票人次, "
@@ -194,9 +203,29 @@ BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 # one (not 左右兩側). Matched against normalised (half-width, lower-case) text.
 HEDGES = re.compile(
     r"力求|盡量|儘量|(?<![合契預簽制條節公])約(?![聘定束談])(?=\s*[\d一二三四五六七八九十百千萬万两兩])|大約"
-    r"|(?<=[\d%人次家戶件元場名位處個])\s*左右(?!兩側|两侧|兩邊|两边|側|边|邊)|視情況|研議|逐步|持續推動|以上為佳|爭取"
+    r"|(?<=[\d%\u4e00-\u9fff])\s*左右(?!兩側|两侧|兩邊|两边|側|边|邊)(?<!上下左右)|視情況|研議|逐步|持續推動|以上為佳|爭取"
     r"|預計(?!於|在)|預估|可望|期盼|期望|力拚|目指す|見込み|程度(?=[,.)]|$)"
     r"|\b(?:around|approximately|roughly|about|hopefully|aim to|strive|at least try)\b"
+)
+
+
+# Another township named as a partner: 「並與觀音區公所共同推廣」, 「與延平鄉茶農共同建立產銷班」, 「串聯水里鄉
+# 車埕共同推出套票」, 「另與嘉義縣中埔鄉咖啡農共組產銷聯盟」. `place` is the town's stem (觀音, 延平 …): the plan's own
+# town (「南庄鄉公所與南庄鄉農會共同推動」) is no partner, so the rule compares it with the plan's title.
+JOINT_PLACE = re.compile(
+    r"(?:與|和|及|串聯|串連)(?:[\u4e00-\u9fff]{2}[縣市])?(?P<place>[\u4e00-\u9fff]{1,4}?)"
+    r"(?<!社)(?<!街)(?<!園)(?<!地)(?<!產)(?<!山)(?<!校)(?<!商)(?<!港)(?<!漁)(?<!農)(?<!營)(?<!轄)(?<!市)"
+    r"(?:鄉|鎮|區|町|村|[市縣](?=公所|政府|役所))(?!民|長|內|内)[^，。；,;]{0,12}"
+    r"(?:共同|合作|聯合|攜手|共組|一起|串聯|合辦|推出|出貨|提供|連携)"
+)
+
+
+# A closing clause about the past (「，113年以前每年成長約15%」, "; past growth about 8% a year"): a reference for
+# the ambition check, not part of the target, and a hedge in it leaves the target exact.
+PAST_CLAUSE = re.compile(
+    r"[，,；;。]\s*(?P<past>(?:過去|以往|歷年|历年|近\s*\d+\s*年|近[一二三四五六七八九十]年|(?:民國)?\d{2,4}\s*年度?(?:以前|之前)"
+    r"|\bpast\b|\bover the (?:last|past)\b|\bprevious(?:ly)?\b)[^，,；;。]*)$",
+    re.I,
 )
 
 
@@ -207,9 +236,16 @@ MEANS_AS_GOAL = re.compile(
     r"|(規劃書|計畫書|手冊|平台|平臺|網站|協會|組織|設施|據點|資料庫|app|系統)[^，。；]{0,16}(建置|完成|成立|設立|製作)"
     r"|完成[^，。；]{0,24}(規劃書|計畫書|企劃書|手冊)|完成「[^」]{2,30}(計畫|規劃|計画|方案|藍圖)」"
     r"|\b(?:app|platform|website|portal|system|database)\b[^,.;]{0,24}\b(?:launched|built|completed|set up|created|in place)\b"
-    r"|開發[^，。；]{0,10}(系統|平台|平臺|app|網站)|改建[^，。；]{0,12}空間|(施設|店舗|空き家|倉庫)[^，。；]{0,6}(の)?改修|サイト構築|(?:拠点|拠點)[^，。；]{0,10}整備"
+    r"|開發[^，。；]{0,10}(系統|平台|平臺|app|網站)|改建[^，。；]{0,12}空間"
+    r"|(老屋|空屋|古厝|建物|校舍|教室|石滬|空間|場館|設施)[^，。；]{0,6}(修復|修繕|整修|改裝|改建|建置)"
+    r"|(規劃書|計畫書|企劃書|企画書|手冊)[^，。；\d]{0,8}[1-9]\d*\s*(份|本|冊|部)|(施設|店舗|空き家|倉庫)[^，。；]{0,6}(の)?改修|サイト構築|(?:拠点|拠點)[^，。；]{0,10}整備"
     r"|(整備|(?<!新)設立(?!登記|公司|法人)|策定|作成|構築)(?!率)|施設整備|計画策定|計畫策定|取得使用執照|(整修|修繕|興建)並?(啟用|完工)"
     r"|\b(?:construction|renovation)\b[^,.;]{0,20}\b(?:completed|finished)\b|\brenovated and opened\b"
+    r"|\b(?:facility|facilities|centre|center|hub|park|plant|platform|website|portal|app|system|kitchen|office)\b"
+    r"[^,.;]{0,20}\b(?:established|built|completed|opened|set up|launched|in place|renovated)\b"
+    r"|の(?:改修|整備|改築|建設)(?!率)|(?:改修|整備)工事|リノベーション"
+    # 「共同廚房設置」, 「共享辦公空間建置」: the name ends in the verb of building; 「加工廠1座（115年完工）」
+    r"|(?:設置|建置|興建|新建|開設)$|(?<![\d.])[1-9]\d*\s*座(?!位)|完工|竣工|落成"
     r"|\b(?:set up|establish|build|complete|launch|create)\b[^,.;]{0,40}\b(?:association|platform|plan|"
     r"facility|centre|center|website|app|manual|organi[sz]ation)\b"
 )
@@ -229,7 +265,7 @@ ACHIEVEMENT_RATE = re.compile(
     r"|[^/／÷]{0,12}數\s*[/／÷]\s*(計畫|預定|目標)[^/／÷]{0,12}數"  # 核定案件數/計畫案件數
     r"|\bshare of (?:the )?planned\b|\bof (?:the )?planned [a-z -]{1,30} (?:actually )?(?:held|delivered|completed)"
     r"|工作項目完成|計畫執行|事業計画に対する|事業計畫に對する|実施率|實施率|execution rate|completion rate"
-    r"|disbursement rate"
+    r"|disbursement rate|achievement rate of (?:the )?planned"
     r"|implementation rate|delivered as planned",
     re.I,
 )
@@ -237,8 +273,10 @@ ACHIEVEMENT_RATE = re.compile(
 DEFINED_GROUPS = re.compile(
     r"返鄉青年|青年返鄉|返鄉人數|留鄉青年|移居人口|移居者|移居人數|移居戶|移住者|移住者数|関係人口|關係人口|新住民"
     r"|創業家數|創業數|創業件数|創業者数|創業件數|創業者數|移住者數|新創事業數|創業人數|returning youth|returnees|new residents|"
-    r"relocat\w* (?:people|residents|households)|migrants|start-ups? (?:created|launched)|businesses created"
-    r"|新進青農|新規就農者|移入人口|新設立[^，,；;]{0,6}公司|新創店家|移入[^，,；;]{0,8}人數|new businesses",
+    r"relocat\w* (?:people|residents|households|entrepreneurs|families)|migrants|start-ups? (?:created|launched)"
+    r"|businesses created|new (?:local )?ventures|newcomers|returning young people"
+    r"|新進青農|新規就農者|移入人口|新設立[^，,；;]{0,6}(?:公司|品牌|店家|事業|商號)|青年創業|新創店家"
+    r"|移入[^，,；;]{0,8}人數|new businesses",
     re.I,
 )
 # A counting rule stated: 設籍滿6個月, 完成營業登記, 住民票を移し, registered, for at least 12 months.
@@ -250,10 +288,12 @@ COUNTING_RULE = re.compile(
 # Where a figure comes from: the plan names a source for its KPIs.
 DATA_SOURCES = terms(
     "統計, 帳簿, 帳冊, 帳本, 帳務, 調查, 問卷, 戶政, 戶籍資料, 營業登記, 登記資料, 售票系統, 票務系統, 售票紀錄, "
-    "住宿申報, 系統紀錄, 紀錄,  出貨, 收據, 發票, pos, 會計, 簽到, 報名系統, 名冊, 資料來源, 依據, 核計, 以.{0,8}計算, "
+    "住宿申報, 系統紀錄, 紀錄,  出貨, 收據, 單據, 發票, \\bpos\\b, 會計, 簽到, 報名系統, 名冊, 資料來源, 資料取自, "
+    "公示資料, 依據, 核計, 以.{0;12}計算, "
     "住民基本台帳, 台帳, 統計, 調査, アンケート, 実績報告, 売上データ, 集計, 記録, statistics, records, "
-    "ledger, register, survey, sales data, ticketing, booking data, counted from, measured by, tracked through, "
-    "logs, 為準, 投保, 紀錄認定, 申報, 銷售資料, 営業報告, 計測, 届出, 契約書, で確認, で把握"
+    "ledger, the register, registry, survey, sales data, ticketing, booking data, counted from, measured by, "
+    "tracked through, come from, comes from, taken from, invoices, receipts, "
+    "logs, 為準, 投保, 紀錄認定, 申報, 銷售資料, 営業報告, 計測, 届出, 開業届, 登記の件数, 計上, 契約書, で確認, 把握"
 )
 # How results are checked and made public: external review, council reports, publication.
 VERIFICATION = terms(
@@ -291,19 +331,56 @@ POLICY_FIELDS: dict[str, tuple[str, ...]] = {
 # Fields that usually come with a project's own theme rather than a second policy (a craft project is cultural,
 # a start-up project is about jobs): they do not count towards 政策間連携 on their own.
 THEME_FIELDS = frozenset({"culture", "employment", "industry", "digital"})
+# The policy field a category's projects are in already: joining it is no second policy.
+CATEGORY_FIELDS: dict[str, frozenset[str]] = {
+    "觀光振興": frozenset({"tourism"}),
+    "農林水產": frozenset({"agriculture"}),
+    "地方人口移動": frozenset({"housing"}),
+    "街區營造": frozenset({"urban"}),
+}
 # What 「結合…」 must join for it to be another policy: a department or a policy field, not farmers or towns.
 POLICY_OBJECT = re.compile(
     r"局|處|署|部|課|委員會|政策|教育|長照|照護|長者|共餐|福祉|醫療|交通|觀光|農業|環境|住宅|育兒|學校|營養午餐"
 )
 
+# 政策間連携: another department's policy or programme joined in: 「並與縣府教育處合作」, 「結合客委會客庄產業輔導計畫」,
+# 「串接勞動部微型創業鳳凰貸款政策資源」, 「市商工振興課の企業誘致担当と連携」, "linked to the County Labor Affairs
+# Department's youth employment policy", "the city's commerce and childcare divisions will jointly run".
+_AGENCY = (
+    r"(?:[\u4e00-\u9fff]{1,10}(?:局|(?<!辦事)(?<!住)處(?!理)|署|委員會|委會|(?<![內全東西南北中])部(?![落分門份])"
+    r"|課(?![程綱堂後])|部門)|教育部|勞動部|農業部|文化部|衛福部|客委會|原民會|國發會)"
+)
+AGENCY_JOIN = re.compile(
+    rf"(?:結合|與|配合|串接|串連|連結|搭配|攜手|協同|整合)[^，。；,;]{{0,10}}{_AGENCY}"  # not 和, 及: 西和賀町
+    rf"|{_AGENCY}(?:の[^。、，と]{{0,12}})?と(?:連携|連動|協力|共同)|と{_AGENCY}が?(?:連携|協力|共同|橫斷)|部門が橫斷"
+    # 「漁業・農業と連携した旅行商品」 (text is normalised: 横断 reads 橫斷)
+    r"|(?:農業|漁業|林業|福祉|教育|醫療|医療|子育て|介護)[・、]?[^。、]{0,4}と(?:連携|連動)"
+    # 「運用勞動部多元就業開發方案」: another ministry's programme put to work
+    rf"|(?:運用|透過|申請|導入|引進|配合)[^，。；]{{0,4}}{_AGENCY}[^，。；]{{0,14}}(?:方案|計畫|計劃|政策|資源|事業)"
+    r"|\b(?:linked|tied|connected|aligned)\s+(?:in\s+)?(?:to|with)\b[^.;]{0,60}"
+    r"\b(?:department|division|ministry|bureau|agency|office|polic(?:y|ies)|programme|program)\b"
+    r"|\b(?:together|jointly|in partnership)?\s*with\b[^.;]{0,50}\b(?:department|division|ministry|bureau|agency|office)s?\b"
+    r"|\b(?:department|division|ministry|bureau)s?\b[^.;]{0,30}\b(?:jointly|together|co-)",
+    re.I,
+)
+
+
 # Signs of each driving factor in a plan's description (先駆性要素).
 FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
+    # 自立性: the project pays its way once the grant ends. Sales or fees measured as results are not enough; they
+    # must be said to cover the costs (「住宿費收入支應營運成本」, "rents fund the company").
     "self_reliance": terms(
-        "營收, 收入, 自籌, 自償, 民間投資, 自負盈虧, 獲利, 盈餘, 營利, 收費, 付費, 售票, 銷售, 販售, "
-        "商業模式, 募資, 不依賴補助, 自主財源, 會員費, 租金收入, 回饋金, 自立, 租金(?!補), 權利金, 使用費, 場地費, 授權金, "
-        "寄賣, 賄う, 自主財源, 利用料, 學費, 繳交, 月費, 會費, 手数料, membership fees, "
-        "covers running costs, revenue, self-funded, "
-        "own funds, profit, business model, fees, sales, 收益, 売上, 事業収入"
+        "自負盈虧, 不依賴補助, 減少對補助之依賴, 自主財源, 自償, 自主營運, 自主運營, 永續經營, 自立營運, 自給自足, 自走, "
+        "補助(結束|期滿|終止|退場)後, 補助期(滿|結束), 交付金(終了|が終わ), (?<!補助)(?<!補助款)支應, 挹注, "
+        "回收(成本|投資|整修|修復), 回補, "
+        "自籌[^，。]{0;6}(經費|費用|營運|成本), 收支平衡, 損益平衡, 繳交[^，。]{0;4}(租金|權利金|場地費|管理費|使用費), "
+        "賄う, 賄い, 充て, 充当, 自立, self-funded, self-funding, self-financ, self-sustain, financially sustainable, "
+        "after the grant, when the grant ends, without the grant, without subsidy, grant ends, break even, "
+        "(營收|收入|收費|收益|収益|盈餘|租金|權利金|售票|票券|門票|手續費|服務費|手数料|売上|利用料|會費|使用費|場地費|授權金|"
+        "回饋金|revenue|fees|income|rents?|sales|commission)[^。.]{0;40}"
+        "(支應|用於|用以|回收|回投|負擔|維持|維運|營運費|營運成本|營運經費|人事|作為|投入|償還|繼續|継続|持續|"
+        "cover|fund|pay(s)? for|sustain|run(s|ning)? costs), "
+        "(cover(s|ing)?|fund(s|ing)?|pay(s)? for)[^.]{0;40}(fees|rents?|revenue|income|sales)"
     ),
     "public_private": terms(
         "公司, 企業, 民間, 銀行, 信用合作社, 農會, 漁會, 投資, 商號, 合作社, (?<!成立)(?<!設立)(?<!組成)協會, 基金會, ngo, npo, "
@@ -318,7 +395,6 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         "鄰近, 鄰鄉, 跨鄉, 跨縣, 跨區, 跨域, 聯合, 共同提案, 兩鄉, 兩鎮, 三鄉, 流域, 廊道, 生活圈, "
         "區域聯盟, neighbouring, neighboring, partner town, partner municipality, joint, cross-border, "
         "広域, 連携自治体, 近隣, 隣接, 隣町, 近隣町村, "
-        "(與|和|及)[\u4e00-\u9fff]{2;5}(鄉|鎮|市|縣)(公所|政府)?(共同|合作|聯合|攜手|一起|共組), "
         # 「與杉林區、六龜區串聯」, 「串聯白沙鄉、望安鄉」, 「高山市・下呂市と」, 「西ノ島町・知夫村と共同」
         "(與|和|及|串聯|串連|並與|結合|整合|攜手)[^，。]{0;4}"
         "[\u4e00-\u9fff]{1;4}(?<!藝術)(?<!文創)(?<!眷)(鄉|鎮|市|區|町|村)[、・及和與], "
@@ -327,8 +403,13 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         # 「3市町が共同で」, "Iizuna Town and Takayama Village", "an eight-municipality network"
         "同步於, 服務範圍含, 範圍涵蓋, 串聯[^，。]{0;3}[\u4e00-\u9fff]{2;3}(縣|市)[\u4e00-\u9fff]{2;3}(鄉|鎮|區), "
         "[\u3040-\u30ff\u4e00-\u9fff]{2;4}(市|町|村)と(観光|共同|広域|周遊), [0-9二三四五六七八九]市町, "
-        "[a-z]+ (town|village|city) and [a-z]+ (town|village|city), [a-z0-9]+-municipality"
+        "[a-z]+ (town|village|city) and [a-z]+ (town|village|city), [a-z0-9]+-municipality, "
+        "各縣市, "
+        # 「四万十町・黒潮町の道の駅と連携」, "with the prefecture's 34 municipalities", "Fuli Township co-hosts"
+        "[぀-ヿ一-鿿]{1;4}(町|村|市)[・、][぀-ヿ一-鿿]{1;4}(町|村|市)の, "
+        "\\bmunicipalities\\b, [a-z]+ (township|town|village|city) co-(host|organi[sz]e|run)"
     ),
+    # a named town joining in is found by JOINT_PLACE, which needs the plan's own place to tell them apart
     "lead_body": terms(
         "協議會, 公社, 合作社, 協會, 基金會, 推進會議, 推動會議, 推動委員會, (?<!活動)中心, 工作站, 聯盟, 商社, "
         "development company, town-development company, "
@@ -337,14 +418,19 @@ FACTOR_SIGNALS: dict[str, tuple[str, ...]] = {
         "委由, 經營主體, 服務社, cooperative, runs the\\b, operated by, 事務局, 主管, が主体, 主体となり, "
         "事業推進主体(?!は(今後|未定)), "
         "lead body, run by, will lead, leads the, lead the, "
+        "(office|council|association|company|division|department) will (run|lead|manage), "
         # 「由美濃區公所主責」, 「推進課が所管」, 「…が事業推進主体となり」; not 「主責單位俟核定後再行指定」
         "由[^，。]{1;26}(主責|主辦|負責|擔任|共同推動), 主責(?!單位俟|單位待|單位未), 所管, "
         "事業推進主体(となり|とし|は(?!今後|未定))"
     ),
     "talent": terms(
-        "培育, 培訓, 人才, 育成, 研習, 訓練, 留鄉, 傳承, 師徒, 學徒, 雇用在地, 在地雇用, 僱用在地, 招募, "
-        "實習, 創業者, 青年團隊, 培力, training, talent, apprentice, mentor, recruit, young people, "
-        "人材, 人材育成, 担い手, 課程, 研修, 募集, 協力隊, trains, train, "
+        # people who will carry the project, not its customers (招募會員) or a school's curriculum (學校課程)
+        "培育, 培訓, 人才, 育成, 研習, 訓練, 留鄉, 傳承, 師徒, 學徒, 雇用在地, 在地雇用, 僱用在地, "
+        "招募(?!會員|遊客|消費者|民眾|顧客|參加), 見習, "
+        "實習, 青年團隊, 培力, training, talent, apprentice, mentor, recruit, young people, "
+        "人材, 人材育成, 担い手, (?<!學校)(?<!校園)(?<!部落學校)課程, 研修, 募集, 協力隊, "
+        "trained, 起業塾, 創業塾, 創業セミナー, 起業セミナー, entrepreneur school, "
+        "\\btrain(s)? (\\d|incoming|aspiring|local|young|the|staff|guides|founders|farmers|residents|people|them|new), "
         "guides, 育成する, 雇用, 養成, 培養, 育成班, 採用, 聘用, 進用"
     ),
 }
@@ -358,7 +444,16 @@ EXPLICIT_LEAD = re.compile(
     r"|負責(?:計畫)?(?:管理|統籌|協調)"
     r"|事業推進主体(?:となり|とし|とする|は(?!今後|未定))|所管|secretariat"
     r"|lead (?:body|organi[sz]ation|agency)|will lead|leads the"
-    r"|led by|\bas (?:the )?lead\b|coordinat(?:es|ed by|ing body)",
+    r"|led by|\bas (?:the )?lead\b|coordinat(?:es|ed by|ing body)"
+    r"|事業主[体體](?:は|とし|となり)",
+    re.I,
+)
+# The plan says outright that nobody leads: 「未另設主責單位」, 「雙方平行執行、未設主責窗口」, "no lead authority or
+# secretariat is named", "as equal partners".
+NO_LEAD = re.compile(
+    r"未(?:另)?設[^，。；]{0,4}(?:主責|主導|窗口|秘書處|事務局)|無(?:主責|主導)單位|平行執行"
+    r"|\b(?:no|without (?:a|any)) (?:lead|secretariat)\b|\bnone (?:is )?(?:named|stated) as (?:the )?lead\b"
+    r"|\bas equal partners\b",
     re.I,
 )
 CO_LEAD = re.compile(
@@ -366,7 +461,7 @@ CO_LEAD = re.compile(
     r"|[^，。；,.;]{2,40}(?:與|和)[^，。；,.;]{2,30}合作[，,]\s*(?:將|把|共同)"
     r"|[^、。]{1,40}と[^、。]{2,40}が共同で"
     r"|\b[a-z][\w\s'-]{2,60} and (?:the )?[a-z][\w\s'-]{2,60} (?:will )?(?:run|operate|implement|carry out|manage)\b"
-    r"[^.]{0,40}\b(?:together|jointly)\b|\bjointly (?:run|operated|implemented) by\b",
+    r"[^.]{0,40}\b(?:together|jointly)\b|\bjointly (?:run|operated|implemented) by\b|\brun jointly by\b",
     re.I,
 )
 

@@ -27,6 +27,8 @@ YEARLY_AVERAGE = re.compile(
     re.I,
 )
 _CHANGE_WORDS = re.compile(r"成長|增加|増加|減|増|伸び|grow|increase|decrease|declin", re.I)
+# 「平均停留時間延長至8小時」: 平均 names the measure, and the number after 至 is the target, not a past level.
+_TARGET_WORDS = re.compile(r"至|到|達|达|為|为|延長|提升|提高|まで|to|reach", re.I)
 # A past yearly increment: 「近3年每年增加約6公頃」, 「近年每年成長約3家」
 YEARLY_INCREMENT = re.compile(
     rf"每年(?:平均)?(?:增加|成長|増加|增長)(?:約|約|大約)?\s*(?P<value>{_NUMBER})\s*(?![%％\d])"
@@ -58,9 +60,21 @@ def _past_average(text: str) -> float | None:
     for match in YEARLY_AVERAGE.finditer(text):
         if match.group("english"):
             return _number(match.group("english"))
-        if not _CHANGE_WORDS.search(match.group("gap")):
+        if match.group(0).startswith("平均") and not _in_reference(text, match.start()):
+            continue  # 「平均停留時間約4小時」, 「平均年收入45萬元」: 平均 names the measure, the number is its target
+        if not _CHANGE_WORDS.search(match.group("gap")) and not _TARGET_WORDS.search(match.group("gap")):
             return _number(match.group("value"))
     return None
+
+
+_PAST_MARK = re.compile(r"過去|以往|歷年|近\s*\d+\s*年|近[一二三四五]年|\d\s*年|年度|[–~～-]\s*\d")
+
+
+def _in_reference(text: str, at: int) -> bool:
+    """Whether a bare 平均 stands in a past reference: inside a bracket, or right after years or 過去."""
+    opened = max(text.rfind("（", 0, at), text.rfind("(", 0, at))
+    closed = max(text.rfind("）", 0, at), text.rfind(")", 0, at))
+    return opened > closed or bool(_PAST_MARK.search(text[max(0, at - 10) : at]))
 
 
 def _span_years(match: re.Match[str]) -> int | None:
@@ -100,7 +114,10 @@ def cumulative_short_of_average(kpi: KpiContext) -> bool:
     # The bracket that holds the average holds its own span (111–113年): the target's span is elsewhere.
     without = lx.BRACKETED.sub(lambda m: "" if YEARLY_AVERAGE.search(m.group(0)) else m.group(0), text)
     years = _plan_years(kpi, without)
-    return years is not None and target / years <= past
+    # 「累計8社（現況7社）」: a running total with its current level gains only the difference
+    base = kpi.parsed.baseline
+    gain = target - base if base is not None and base != past and 0 < base < target else target
+    return years is not None and gain / years <= past
 
 
 def below_past_average(kpi: KpiContext) -> bool:
@@ -123,12 +140,39 @@ def below_past_increment(kpi: KpiContext) -> bool:
     return past is not None and years is not None and (p.target - p.baseline) / years < past
 
 
+# 「（112年30校、113年40校、114年48校）」: a dated series of past values in the KPI
+_DATED_VALUE = re.compile(
+    r"(?P<year>(?:民國|令和|平成|R|H|FY)?\s*\d{1,4})\s*(?P<suffix>年度|年)?\s*[:：]?\s*(?P<value>\d[\d,]*(?:\.\d+)?)(?![\d年])"
+)
+
+
+def below_past_series(kpi: KpiContext) -> bool:
+    """A yearly gain below the yearly gain of the past series stated beside the target."""
+    p = kpi.parsed
+    years = _years_from_baseline(kpi)
+    if p.baseline is None or p.target is None or years is None or kpi.lower_is_better:
+        return False
+    for bracket in lx.BRACKETED.findall(kpi.text):
+        points = []
+        for m in _DATED_VALUE.finditer(bracket):
+            year = to_ad_year(m.group("year") + (m.group("suffix") or "年"))
+            value = _number(m.group("value"))
+            if year is not None and value is not None:
+                points.append((year, value))
+        if len(points) >= 3 and points == sorted(points):
+            (first_year, first), (last_year, last) = points[0], points[-1]
+            past_gain = (last - first) / (last_year - first_year)
+            return past_gain > 0 and (p.target - p.baseline) / years < past_gain
+    return False
+
+
 def behind_past_pace(kpi: KpiContext) -> bool:
     return (
         cumulative_short_of_average(kpi)
         or below_past_average(kpi)
         or below_past_increment(kpi)
         or below_stated_trend(kpi)
+        or below_past_series(kpi)
     )
 
 
@@ -146,8 +190,15 @@ def _shared_words(a: str, b: str) -> bool:
     }
     if any(pair in b for pair in pairs):
         return True
-    words = {w for w in re.findall(r"[a-z]{5,}", a.lower())}
-    return any(w in b.lower() for w in words)
+    # English: a shared measure word (sales, visitors …), not the shared subject (milkfish price vs milkfish sales)
+    words = {w for w in re.findall(r"[a-z]{4,}", a.lower()) if w in _MEASURE_WORDS}
+    return any(re.search(rf"\b{w}", b.lower()) for w in words)
+
+
+_MEASURE_WORDS = frozenset(
+    "sales revenue revenues income visitors visitor tourists guests stays nights users price prices "
+    "households residents population jobs employment bookings orders exports spending spend members".split()
+)
 
 
 def below_stated_trend(kpi: KpiContext) -> bool:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from app.kpi import numbers as nums
+from app.kpi.lexicon import PAST_CLAUSE
 from app.kpi.numbers import alternation, normalise_unit, parse_number, parse_ratio, to_ad_year, to_halfwidth
 from app.kpi.schemas import Direction, ParsedFields
 
@@ -131,8 +132,8 @@ _LINK = re.compile(f"(?:{alternation('的 之 為 为 の 是 時 时 時點 時
 _START_POST = _start(r"起 開始 开始 以來 以来 から 以降 onwards?\b")
 _RANGE_GAP = re.compile(r"\s*(?:[-~]|至|到|to|through|until)\s*", re.IGNORECASE)
 _BASE_PRE = _end(
-    "較 较 比 相較於? 相较于? 相比於? 與 与 和 自 從 从 由 以",
-    r"\bfrom \bsince \bcompared\s(?:to|with) \bvs\.? \bthan \bover \bagainst",
+    "較 较 (?<![占佔])比 相較於? 相较于? 相比於? 與 与 和 自 從 从 由 以",
+    r"\bfrom \bsince \bcompared\s(?:to|with) \bvs\.? \bversus \bthan \bover \bagainst",
 )
 _BASE_POST = _start(
     r"比 相比 實績 实绩 実績 現況 现况 [為为]?基準 [為为]?基准 [為为]?基期 \(?基準年",
@@ -148,7 +149,7 @@ _LEAD = re.compile(
     alternation(
         _EDGE,
         "至 到 為 为 達(?!成|人) 达(?!成|人) 的 之 を に で が は から までに まで より 前 以前",
-        "之前 底 以上 以下 以內 以内 未満 左右 共 約 约 使 讓 让 將 将 並 并 且 及 與 与 起 開始 开始",
+        "之前 底 以上 以下 以內 以内 未満 左右 共(?!同) 大約 大约 約 约 使 讓 让 將 将 並 并 且 及 與 与 起 開始 开始",
         "累計 累積 逾 超過 超过 至少 比(?!例|率|重)",
         r"(?:by|in|to|from|of|the|and|for|until|before|per|at|on|target|goal)\b",
     ),
@@ -222,7 +223,7 @@ def _item_from(m: re.Match[str], norm: str) -> _Item | str | None:
         return None  # 5G, 3D: an identifier, not an amount
     after = _NEXT_CHAR.match(norm, e).group(1)  # type: ignore[union-attr]
     if not (m["unit"] or m["cur"] or m["qsign"]) and (
-        after == ":" or (s < 4 and not norm[:s].strip(" (") and after in ".、)")
+        after == ":" or (s < 4 and not norm[:s].strip(" (") and after != "" and after in ".、)")
     ):
         return None  # "KPI 1：…", "1. …", "(2) …": a label, not an amount
     n = parse_number(num)
@@ -490,7 +491,7 @@ def _parse_part(text: str) -> ParsedKpi:
         elif out.target is None and sc.per and delta.kind != "points":
             out.target = delta.value  # 每年增加500人: a yearly increment is the target, per year
         elif out.target is None:
-            unparsed.append((delta.start, delta.end))  # 增加500人 with no baseline: target unknown
+            out.change = delta.sign * delta.value  # 增加300萬元 with no baseline: quantified, level unknown
     if deadline:
         out.deadline = f"{deadline.year}" + (f"-{deadline.month:02d}" if deadline.month else "")
     if base_date:
@@ -518,7 +519,9 @@ _LABEL = re.compile(
 )
 _AVERAGE = re.compile(r"平均|年均|average", re.I)
 _RANGE = re.compile(
-    rf"(?P<low>{_NB}{_NUM})\s*(?:～|~|〜|–|—|-|至|到)\s*(?P<high>{_NB}{_NUM})(?=\s*(?:{_UNITS}|%|million|萬|万|億|千))",
+    rf"(?P<low>{_NB}{_NUM})\s*(?:～|~|〜|–|—|-|至|到)\s*(?P<high>{_NB}{_NUM})"
+    # a unit after the upper end, or (English tables) "1,300–1,400 in FY2027"
+    rf"(?=\s*(?:{_UNITS}|%|million|萬|万|億|千)|\s+(?:in|by)\b|\s*$)",
     re.I,
 )
 
@@ -531,8 +534,90 @@ _NONE_TODAY = re.compile(
 )
 
 
+# A row pasted from a plan's KPI table: 「| 街區市集辦理 | 場 | 6 | 20 | 115年 |」 (name, unit, baseline, target,
+# year in the usual column order). It is read as the sentence it stands for.
+_CELL_EMPTY = re.compile(r"[-－—–/／]")
+_CELL_NONE = re.compile(r"現無|現況無|目前無|尚無|無|なし|none|0", re.I)
+_CELL_YEAR = re.compile(
+    r"(?:民國|令和|平成|FY|R|H)\s*\d{1,4}(?:[./]\d{1,2})?\s*(?:年度?|年底|年末)?|\d{2,4}\s*(?:年度?|年底|年末)"
+    r"|(?:19|20)\d\d[./]\d{1,2}",
+    re.I,
+)
+
+
+def table_row_reading(text: str) -> str | None:
+    """「| 街區市集辦理 | 場 | 6 | 20 | 115年 |」 → 「街區市集辦理 目標值20場（115年），基準值6場」; None when the text
+    is not a pasted table row (pipes or tabs between at least three cells)."""
+    separators = text.count("|") + text.count("｜")
+    cells = [c.strip() for c in re.split(r"[|｜]" if separators >= 3 else r"\t", text)]
+    cells = [c for c in cells if c]
+    if (separators < 3 and text.count("\t") < 2) or len(cells) < 3:
+        return None
+    name, rest = cells[0], cells[1:]
+    if not any(ch.isalpha() for ch in name):
+        return None
+    if any(
+        _LABEL.match(c) for c in rest
+    ):  # 「| 基準値 R5年度 6人 | 目標値 R8年度 30人 |」: the cells say what they are
+        return f"{name} " + "，".join(rest)
+    unit = next(
+        (
+            c
+            for c in rest
+            if not re.search(r"\d", c)
+            and 0 < len(c) <= 4
+            and not _CELL_EMPTY.fullmatch(c)
+            and not _CELL_NONE.fullmatch(c)
+        ),
+        "",
+    )
+    years = [
+        m
+        for c in rest
+        if (m := _CELL_YEAR.match(c)) and (m.end() == len(c) or c[m.end() :].lstrip()[:1] in "（(")
+    ]
+    year_cells = {m.string for m in years}
+    values = [c for c in rest if c not in year_cells and c != unit and re.search(r"\d", c)]
+    if not values:
+        return None
+    target, base = values[-1], values[0] if len(values) > 1 else None
+    if base is None and any(_CELL_NONE.fullmatch(c) for c in rest):
+        base = "0"  # 「現無」, 「なし」: a baseline of zero in words
+    bare = re.compile(r"約?[\d,.]+\s*[萬万千億]?")
+    target, base = (f"{v}{unit}" if v and bare.fullmatch(v) else v for v in (target, base))
+    last = years[-1] if years else None
+    year = f"（{last.group(0)}）" if last else ""
+    extra = (
+        last.string[last.end() :].strip() if last else ""
+    )  # 「R8.3（R5年度実績 1,500万円）」: a reference after the year
+    if base:
+        return f"{name} 目標值{target}{year}，基準值{base}"
+    return f"{name} {target}{year}{extra}"
+
+
+def target_text(text: str) -> str:
+    """The part of a KPI that states its target: without a past-clause, a labelled or bracketed reference, or a
+    baseline cell (「基準値｜目標値：約200件｜300件」), so that a hedge on the past value is not the target's."""
+    text = table_row_reading(text) or text
+    if (past := PAST_CLAUSE.search(text)) and past.start() > 0:
+        text = text[: past.start()]
+    if labelled := _labelled_parts(text):
+        return labelled[0]
+    if bracket := _reference_bracket(text):
+        return bracket[0]
+    return text
+
+
+def states_decrease(text: str) -> bool:
+    """Whether the KPI's own verb asks for a fall (減少15%, 降至, reduce), whatever the numbers say."""
+    kinds = {m.lastgroup for m in _VERB.finditer(to_halfwidth(text))}
+    return "dec" in kinds and "inc" not in kinds
+
+
 def parse_kpi(text: str) -> ParsedKpi:
-    """Parse one KPI as written (``_parse_layout``); a baseline stated in words (「現無」) is zero."""
+    """Parse one KPI as written (``_parse_layout``), a pasted table row as the sentence it stands for; a baseline
+    stated in words (「現無」) is zero."""
+    text = table_row_reading(text) or text
     parsed = _parse_layout(text)
     if parsed.baseline is None and _NONE_TODAY.search(text):
         return parsed.model_copy(update={"baseline": 0.0})
@@ -542,7 +627,19 @@ def parse_kpi(text: str) -> ParsedKpi:
 def _parse_layout(text: str) -> ParsedKpi:
     """The layout's parts (target, bracketed or labelled reference, range, ladder) first, then each part's
     items (``_parse_part``)."""
+    past = PAST_CLAUSE.search(text)
+    if (
+        past and past.start() > 0
+    ):  # 「…成長10%，113年以前每年成長約15%」: the trend is a reference, not the target
+        parsed = _parse_layout(text[: past.start()])
+        trend = _parse_part(past.group("past"))
+        if parsed.reference_change is None and trend.relative_change is not None:
+            parsed.reference_change = trend.relative_change
+        return parsed
     text = _FORMULA_FACTOR.sub(lambda m: " " * len(m.group(0)), text)  # 實際數/計畫數×100%: a formula
+    text = _SCALE.sub(
+        lambda m: " " * len(m.group(0)), text
+    )  # 「（5分量表）」, 滿分5分: the scale, not a value
     text = _ERA_SPAN.sub(r"\g<era>\g<start>\g<suffix>～\g<era>\g<end>\g<suffix>", text)
     ladder = _ladder(text)
     if ladder is not None:
@@ -562,6 +659,12 @@ _ERA_SPAN = re.compile(
     r"(?P<era>令和|平成|R|H)\s*(?P<start>\d{1,2})\s*[～~〜–-]\s*(?P<end>\d{1,2})\s*(?P<suffix>年度|年)"
 )
 _FORMULA_FACTOR = re.compile(r"[*×xX✕]\s*100\s*[%％]")
+_SCALE = re.compile(
+    r"(?:滿分|满分|總分)\s*\d+(?:\.\d+)?\s*分(?:制)?|\d+\s*分(?:量表|制|滿分)|\d+\s*段階(?:評価)?"
+    r"|\bout of \d+\b|\bon an? \d+-point scale\b|\b\d+-point scale\b"
+    r"|\d+\s*(?:顆)?星(?:以上|級以上)|\b\d+ stars? (?:or (?:more|above)|and above)",  # 「好評率（4星以上）」 defines
+    re.I,
+)
 _RUNG = re.compile(r"[、，,／/;；]|→|->")
 LADDER_RUNGS = (
     3  # 114年20家、115年35家、116年50家: three dated steps make a ladder (two may be baseline → target)
@@ -596,8 +699,33 @@ def _ladder(text: str) -> ParsedKpi | None:
     return out
 
 
+# 「基準值｜目標值：180公噸（113年）｜260公噸（116年）」: a table's two headers pasted before its two cells.
+_PAIR_SEPARATOR = r"\s*[｜|／/]\s*"
+_ANY_LABEL = re.sub(r"\(\?P<\w+>", "(?:", _LABEL.pattern)  # the same words without their group names
+_PAIRED_LABELS = re.compile(
+    rf"(?P<first>{_ANY_LABEL}){_PAIR_SEPARATOR}(?P<second>{_ANY_LABEL})\s*[:：]?\s*"
+    rf"(?P<cell1>[^｜|／/]+?){_PAIR_SEPARATOR}(?P<cell2>[^｜|／/]+?)\s*$",
+    re.I,
+)
+
+
+def _paired_cells(text: str) -> tuple[str, str] | None:
+    """「基準值｜目標值：180公噸（113年）｜260公噸（116年）」 → (measure + target cell, baseline cell)."""
+    found = _PAIRED_LABELS.search(text)
+    if found is None:
+        return None
+    first_is_target = _LABEL.match(found.group("first")).lastgroup == "target"  # type: ignore[union-attr]
+    second_is_target = _LABEL.match(found.group("second")).lastgroup == "target"  # type: ignore[union-attr]
+    if first_is_target == second_is_target:
+        return None
+    target, base = (found["cell1"], found["cell2"]) if first_is_target else (found["cell2"], found["cell1"])
+    return f"{text[: found.start()].strip()} {target}".strip(), base
+
+
 def _labelled_parts(text: str) -> tuple[str, str] | None:
     """「目標值115年4,800人次／基準值113年2,100人次」 → (target part, baseline part)."""
+    if paired := _paired_cells(text):
+        return paired
     found = list(_LABEL.finditer(text))
     kinds = {m.lastgroup for m in found}
     if kinds != {"target", "base"}:
@@ -619,13 +747,18 @@ def _reference_bracket(text: str) -> tuple[str, str] | None:
     for match in _BRACKET.finditer(text):
         inner = match.group(1) if match.group(1) is not None else match.group(2)
         # 「（115年；113年現況28間）」: a piece with no value (the deadline) belongs to the main part.
-        pieces = [p for p in re.split(r"[；;，]|,(?!\d)", inner) if p.strip()]  # not the comma in 3,219
+        pieces = [p for p in re.split(r"[；;，、]|,(?!\d)", inner) if p.strip()]  # not the comma in 3,219
         valued = [p for p in pieces if _has_value(_parse_part(p))]
         if not valued:
             continue  # 「（113-115年）」, 「（116年）」: a period or a deadline, not a reference value
+        rest = " ".join(p for p in pieces if p not in valued)
+        dated = [p for p in valued if _parse_part(p).deadline]
+        if len(dated) >= 2 and len(dated) == len(valued):
+            valued = [
+                max(dated, key=lambda p: _parse_part(p).deadline or "")
+            ]  # 「（112年30校、113年40校、114年48校）」
         inner = "，".join(valued)
         probe = _parse_part(inner)
-        rest = " ".join(p for p in pieces if p not in valued)
         main = (text[: match.start()] + " " + rest + " " + text[match.end() :]).strip()
         if not any(it.kind != "date" for it in _Scan(main).items) and not _VAGUE_TARGET.search(main):
             continue  # 「完成修繕（12處）」: the bracket holds the target itself
@@ -635,7 +768,12 @@ def _reference_bracket(text: str) -> tuple[str, str] | None:
 
 
 def _has_value(parsed: ParsedKpi) -> bool:
-    return parsed.target is not None or parsed.baseline is not None or parsed.relative_change is not None
+    return (
+        parsed.target is not None
+        or parsed.baseline is not None
+        or parsed.relative_change is not None
+        or parsed.change is not None
+    )
 
 
 _VAGUE_TARGET = re.compile(r"提升|提高|增加|成長|減少|降低|increase|reduce", re.I)
@@ -646,6 +784,9 @@ def _combine(text: str, main_text: str, reference_text: str) -> ParsedKpi:
     main = _with_range(main_text, _parse_part(main_text))
     ref = _parse_part(reference_text)
     ref_value = ref.baseline if ref.baseline is not None else ref.target
+    if ref_value is None and ref.change is not None and main.change is not None:
+        # "+30 by FY2026 (FY2024: +12)": both signed, so both are levels of a score, not changes
+        ref_value, main.target, main.change = ref.change, main.change, None
     ref_year = ref.baseline_year or ref.deadline
     main_years = main.baseline_year and main.target is not None and main.baseline is not None
     if main_years or (main.baseline is not None and main.target is not None):
@@ -667,9 +808,23 @@ def _combine(text: str, main_text: str, reference_text: str) -> ParsedKpi:
         out.unparsed = [*out.unparsed, reference_text.strip()]
     if out.deadline and out.baseline_year and out.deadline[:4] <= out.baseline_year:
         out.deadline = None  # the only year was the baseline's
-    if out.direction is None and out.baseline is not None and out.target is not None:
+    if out.relative_change is not None and out.baseline is not None and out.target is None:
+        out.target = float(
+            f"{out.baseline * (1 + out.relative_change):.15g}"
+        )  # 前年比20%増（令和7年度 800万円）
+    if out.change is not None and out.baseline is not None and out.target is None:
+        out.target, out.change = float(f"{out.baseline + out.change:.15g}"), None  # 增加500人（113年1,200人）
+    rises = out.baseline is not None and out.target is not None and out.target > out.baseline
+    # 「維持1萬人以上（114年 9,623人）」: a level kept above a lower past value is a rise; 「維持95%以上（113年
+    # 96.2%）」 stays a floor kept
+    if (out.direction is None or (out.direction == "maintain" and rises)) and (
+        out.baseline is not None and out.target is not None
+    ):
         out.direction = _DIRECTION_OF[(out.target > out.baseline) - (out.target < out.baseline)]
     return out
+
+
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d|1[0-3]\d|[89]\d")
 
 
 def _overlaps(fragment: str, matched: str) -> bool:
@@ -706,6 +861,8 @@ def _with_range(text: str, parsed: ParsedKpi) -> ParsedKpi:
     value_high = high.target if high.target is not None else high.baseline
     if value_low is None or value_high is None or value_low >= value_high:
         return parsed
+    if not (low.unit or high.unit) and all(_YEAR_LIKE.fullmatch(match.group(g)) for g in ("low", "high")):
+        return parsed  # 2025–2027, 113-115: a span of years
     out = parsed.model_copy()
     out.target, out.target_high = value_low, value_high
     out.unit = out.unit or low.unit

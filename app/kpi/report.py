@@ -112,6 +112,7 @@ def to_markdown(result: CritiqueResponse, lang: Lang = DEFAULT_LANG) -> str:
                 ("deadline", p.deadline),
                 ("direction", labels.directions.get(p.direction or "")),
                 ("relative_change", f"{p.relative_change:+.0%}" if p.relative_change is not None else None),
+                ("change", f"{p.change:+,g}" if p.change is not None else None),
                 ("baseline_year", p.baseline_year),
             )
             if value is not None

@@ -122,6 +122,10 @@ class ParsedFields(BaseModel):
     relative_change: float | None = Field(
         None, description="+0.10 for 成長一成 / 增加10% / +10%; negative for 減少兩成"
     )
+    change: float | None = Field(
+        None,
+        description="an absolute change stated with no baseline to apply it to (增加300萬元 → +300, in `unit`)",
+    )
     per: str | None = Field(None, description='"年" for 每年 / 年間 / per year')
     target_high: float | None = Field(
         None, description="the upper end of a target range (10～12萬元): `target` holds the lower end"

@@ -96,7 +96,7 @@ def test_mistakes_of_an_unseen_set_are_never_printed() -> None:
         return out.getvalue()
 
     assert "全鄉觀光人次" in printed("kpi_learn")
-    for name in ("kpi_unseen", "kpi_unseen2"):
+    for name in ("kpi_unseen", "kpi_unseen2", "kpi_unseen3"):
         unseen = printed(name)
         assert "全鄉觀光人次" not in unseen and "1 mistakes not listed" in unseen
 

@@ -175,8 +175,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("新台幣3,000萬元", {"name": "", "target": 30_000_000, "unit": "元"}),
     # Understood only in part: the rest is reported, never guessed.
     (
-        "觀光人次增加5萬人次",  # "by 50,000" with no baseline: the target is unknown
-        {"name": "觀光人次", "unit": "人次", "direction": "increase", "unparsed": ["5萬人次"]},
+        "觀光人次增加5萬人次",  # "by 50,000" with no baseline: the target level is unknown, the change is not
+        {"name": "觀光人次", "unit": "人次", "direction": "increase", "change": 50000, "target": None},
     ),
     ("KPI 1：老街空店舖數40-50間", {"name": "老街空店舖數", "unparsed": ["40-50間"]}),
     ("數百人參與", {"name": "參與", "unparsed": ["數百人"]}),

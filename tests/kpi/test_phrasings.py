@@ -25,6 +25,7 @@ FIELDS = (
     "per",
     "relative_change",
     "reference_change",
+    "change",
 )
 
 

@@ -406,3 +406,11 @@ def test_a_case_page_shows_each_figure_with_its_own_year(client, corpus) -> None
         assert f"（{getattr(kpi, figure + '_year')}）" in html
     english = client.get(f"/cases/{case.id}?lang=en").text
     assert '<th scope="col">Actual</th>' in english and f" ({kpi.actual_year})" in english
+
+
+def test_review_shows_what_was_read_from_a_pasted_row_a_range_and_a_bare_change(client) -> None:
+    kpis = "| 街區市集攤商進駐 | 攤 | 6 | 20 | 115年 |\n由8萬元提升至10～12萬元（116年）\n大約增加300萬元"
+    html = " ".join(client.post("/review", data={"title": "測試", "kpis": kpis}).text.split())
+    assert "基準 6 · 目標 20 攤" in html and "期限 2026" in html  # the row's cells, in their columns' roles
+    assert "目標 100,000–120,000 元" in html  # a range keeps both ends
+    assert "增減 +3,000,000 元" in html  # a change with no baseline is shown as what it is

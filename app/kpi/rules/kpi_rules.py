@@ -9,6 +9,7 @@ from app.kpi import lexicon as lx
 from app.kpi import pace
 from app.kpi.context import KpiContext
 from app.kpi.messages import localized
+from app.kpi.parsing import target_text
 from app.kpi.rules import Verdict, kpi_rule
 from app.kpi.suggestions import better_measure, example_kpi
 
@@ -76,10 +77,8 @@ def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level == "output" or (kpi.level != "output" and kpi.declared_level != "outcome"):
         return None  # declared an output: that is what it is
     plan_has_outcome = any(k.measures_a_result for k in kpi.plan.kpis)
-    if lx.ACHIEVEMENT_RATE.search(kpi.normalised) or (
-        _means(kpi) and (lx.DELIVERABLE.search(kpi.normalised) or not plan_has_outcome)
-    ):
-        return None  # an execution rate, a deliverable (規劃書1份) or a plan's only means has its own finding
+    if lx.ACHIEVEMENT_RATE.search(kpi.normalised) or _means(kpi):
+        return None  # an execution rate or a means (規劃書1份, 老屋修繕棟數) has its own finding
     activity = kpi.inferred
     if activity is None or activity.level != "output":
         return None
@@ -105,7 +104,7 @@ def no_baseline(kpi: KpiContext) -> Verdict | None:
         or p.reference_change is not None
     ):
         return None  # a stated reference year or past trend counts (較2023年成長一成, 過去每年成長8%)
-    if p.target is None and p.relative_change is None:
+    if p.target is None and p.relative_change is None and p.change is None:
         return None  # no numeric target at all: not_quantified says so
     return Verdict("no_baseline", {"example": example_kpi(kpi.name, kpi, keep_numbers=True)})
 
@@ -153,7 +152,14 @@ _REFERENCE_PART = re.compile(r"(?:基準值|基準値|現況值|現況|現狀|ba
 
 
 def _means(kpi: KpiContext) -> re.Match[str] | None:
-    return lx.MEANS_AS_GOAL.search(kpi.normalised)
+    found = lx.MEANS_AS_GOAL.search(kpi.normalised)
+    if found and (_AFTER_MEANS.match(kpi.normalised, found.end()) or _DONE_AFTER.search(kpi.normalised)):
+        return None  # 「修復老屋完成後開業營運店家」 counts what opened after the repair: a result
+    return found
+
+
+_AFTER_MEANS = re.compile(r"\s*(?:後|后|以後|之後|した後|after\b)")
+_DONE_AFTER = re.compile(r"(?:完成|修復|修繕|整修|改修|建置|設置|整備)(?:後|后|以後|之後)")
 
 
 @kpi_rule(
@@ -167,10 +173,8 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     match = _means(kpi)
     if not match or kpi.declared_level == "output" or lx.contains_any(kpi.normalised, lx.SUBJECTIVE):
         return None  # 「駅前広場整備の満足度」 measures a perception of the means: the subjective finding says so
-    others_carry_results = any(k is not kpi and k.level == "outcome" and not _means(k) for k in kpi.plan.kpis)
-    one_off = lx.DELIVERABLE.search(kpi.normalised)  # 整修並啟用1處, 平台1式: the means itself is the goal
-    if kpi.declared_level is None and others_carry_results and not one_off:
-        return None  # 「完成老屋修繕12處」 beside real outcomes: a legitimate output
+    # Undeclared or declared a result, a facility, repair or plan completed is a means counted as a goal; the
+    # guideline's table puts 完善的設施數量 among the outputs, so the fix is to declare it one beside an outcome.
     return Verdict("means_as_goal", {"term": match.group(0)})
 
 
@@ -183,7 +187,9 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
 )
 def vague_wording(kpi: KpiContext) -> Verdict | None:
     # A hedge on the past value in brackets (「（113年約80萬元）」) leaves the target exact.
-    found = lx.HEDGES.search(_REFERENCE_PART.sub(" ", lx.BRACKETED.sub(" ", kpi.normalised)))
+    target_part = lx.norm(target_text(kpi.reading or kpi.text))
+    target_part = lx.PAST_CLAUSE.sub(" ", _REFERENCE_PART.sub(" ", lx.BRACKETED.sub(" ", target_part)))
+    found = lx.HEDGES.search(target_part)
     if not found:
         return None
     hedge = found.group(0).strip()
@@ -216,6 +222,10 @@ def undefined_count(kpi: KpiContext) -> Verdict | None:
     group = lx.DEFINED_GROUPS.search(kpi.normalised)
     if not group or lx.COUNTING_RULE.search(kpi.normalised):
         return None
+    if kpi.inferred is not None and kpi.inferred.level == "output":
+        return None  # 「返鄉青年實習媒合件數」 counts matches made: the activity is the measure, not who is in the group
     if lx.contains_any(kpi.normalised, lx.SUBJECTIVE):
         return None  # 「住み続けたい」と答えた移住者の割合: what they say is the fault, not who counts
+    if lx.contains_any(kpi.normalised, lx.MONEY) and group.end() <= lx.rightmost(kpi.normalised, lx.MONEY)[0]:  # type: ignore[index]
+        return None  # 「新創店家營業額」 sums money: who counts as a 新創店家 barely moves it
     return Verdict("undefined_count", {"term": group.group(0)})

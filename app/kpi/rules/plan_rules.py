@@ -88,8 +88,9 @@ def cost_effectiveness(plan: PlanContext) -> Verdict | None:
 def no_data_source(plan: PlanContext) -> Verdict | None:
     if not plan.description.strip():
         return None
-    texts = [lx.norm(plan.description), *(k.normalised for k in plan.kpis)]
-    if any(lx.contains_any(t, lx.DATA_SOURCES) for t in texts):
+    # A satisfaction KPI's own 問卷 or 調查 is its measure, not a source named for the plan's figures.
+    kpi_texts = [k.normalised for k in plan.kpis if not lx.contains_any(k.normalised, lx.SUBJECTIVE)]
+    if any(lx.contains_any(t, lx.DATA_SOURCES) for t in [lx.norm(plan.description), *kpi_texts]):
         return None
     return Verdict("no_data_source")
 
@@ -115,7 +116,15 @@ def _factor_missing(plan: PlanContext, factor: str) -> Verdict | None:
     text = lx.norm(plan.description)
     unless_after = lx.CONTRACTED if factor == "public_private" else None
     found = lx.contains_any(text, lx.FACTOR_SIGNALS[factor], negatable=True, unless_after=unless_after)
+    if not found and factor == "cross_region":
+        found = _partner_town(plan, text)
     return None if found else _missing(factor)
+
+
+def _partner_town(plan: PlanContext, text: str) -> str | None:
+    """A township named as a partner that is not the plan's own (its title names the plan's own town)."""
+    own = lx.norm(plan.title)
+    return next((m.group(0) for m in lx.JOINT_PLACE.finditer(text) if m.group("place") not in own), None)
 
 
 def _missing(factor: str) -> Verdict:
@@ -172,11 +181,16 @@ def factor_cross_policy(plan: PlanContext) -> Verdict | None:
     joins = [m.group(0) for m in re.finditer(r"結合[^，。；,.;]{0,20}", text)]  # what each 「結合…」 joins
     named_link = link is not None and not link.group(0).startswith("結合")  # 政策連結, と連動, "links … with"
     joins_a_policy = named_link or any(lx.POLICY_OBJECT.search(joined) for joined in joins)
+    # 「結合文化觀光與長照據點」 joins a policy field proper that is not the plan's own (觀光 for a tourism plan)
+    own = lx.CATEGORY_FIELDS.get(plan.category or "", frozenset())
     joins_a_field = any(
-        lx.contains_any(joined, words) for joined in joins for words in lx.POLICY_FIELDS.values()
+        lx.contains_any(joined, words)
+        for joined in joins
+        for name, words in lx.POLICY_FIELDS.items()
+        if name not in lx.THEME_FIELDS and name not in own
     )
     themed_link = joins_a_field and len(proper) >= 1 and len(fields) >= 2  # 「結合客家文化與農產加工」
-    if len(proper) >= 2 or joins_a_policy or themed_link:
+    if lx.AGENCY_JOIN.search(text) or joins_a_policy or themed_link:
         return None
     if len(fields) == 1:
         field = localized(f"field_{fields[0]}")
@@ -191,6 +205,8 @@ def factor_lead_body(plan: PlanContext) -> Verdict | None:
     # The guideline looks for a named body that answers for the project (協議會, 公社, 支援中心, 地方商社, 法人);
     # 「由公所統籌、各單位配合」 alone is too weak a sign, and so are bodies that run it together with none as lead.
     text = lx.norm(plan.description)
+    if text.strip() and lx.NO_LEAD.search(text):
+        return _missing("lead_body")  # the plan says so itself
     if text.strip() and lx.EXPLICIT_LEAD.search(text):
         return None  # 「鄉公所負責計畫管理」, "acts as secretariat": a lead named in so many words
     if text.strip() and lx.CO_LEAD.search(text):  # 「由A與B共同辦理」: everyone's project, nobody's
