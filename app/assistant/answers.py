@@ -185,6 +185,9 @@ class Focus:
     case_id: str
     assumed: bool = False
     picked: bool = False  # by its place in a list, asking nothing else of it (「第二個呢」, "the last one?")
+    # singled out of the cases just shown by a word or meaning of its own (「有醫院投資的是哪一案」, 「那個種櫻桃的」):
+    # what such a question then asks of a case is about that case, whatever words it adds
+    singled_out: bool = False
 
 
 class AnswerService:
@@ -293,8 +296,11 @@ class AnswerService:
             doc_id for turn in request.history for doc_id in turn.cited if doc_id in self.case_names.cases
         ]
         named = self.case_names.named(question, within=discussed)
+        if len(named) > 1:  # 「光復災後的那個計畫」: two 光復 cases, and 災後 is in one title only
+            chosen = self.case_names.pick(question, named, places=False)
+            return Focus(chosen, singled_out=True) if chosen else None
         if named:
-            return Focus(named[0]) if len(named) == 1 else None
+            return Focus(named[0])
         if not request.history or _OTHER_CASES.search(question) or _BEYOND_A_CASE.search(question):
             return None
         if starts_fresh(question):  # "Separate question: what was the old furusato sosei policy …"
@@ -320,6 +326,18 @@ class AnswerService:
         picked = self.case_names.pick(question, candidates, places=pointing, context=context)
         if picked is None and pointing:  # a listed case by what it is, in any language (「高校生がカフェを」)
             picked = self._pick_by_meaning(question, candidates)
+        if picked is not None and len(candidates) >= 2:
+            return Focus(picked, singled_out=True)
+        if picked is None and pointing:
+            # 「那光復災後的那個計畫」: a case shown earlier in the conversation, named by its place and a word of its
+            # title, even when the latest answer was about another case
+            earlier = [c for c in dict.fromkeys(reversed(discussed)) if c not in candidates]
+            asked_words = self.case_names.words_of(question)
+            by_place = [c for c in earlier if self.case_names.place_words(c) & asked_words]
+            if by_place:
+                chosen = self.case_names.pick(question, list(dict.fromkeys(candidates + by_place)))
+                if chosen is not None and chosen in by_place:
+                    return Focus(chosen, singled_out=True)
         answered_about = cited[0] if len(set(cited)) == 1 and len(shown) <= 1 else None
         # A case the answer did not show, by a rare title word (「那個木都」); not when a pronoun points at the case
         # just answered about (「他當初跟銀行貸了多少」: 銀行 is in another case's title, 他 is this case's founder).
@@ -352,6 +370,21 @@ class AnswerService:
             if len(listed) >= max(length, 2):
                 return listed
         return []
+
+    def _asks_of_the_case(self, case_id: str, question: str) -> bool:
+        """Whether a question that singled a case out asks one of the things asked of a case, beyond the words that
+        singled it out: 「有醫院投資的是哪一案？醫院出多少錢？」 asks its money; 「有醫院投資的那個附近有民宿嗎？」 asks
+        nothing of it (投資 only named the case)."""
+        doc = self.composer.corpus.get(case_id)
+        if doc is None:
+            return False
+        naming = _bigrams(f"{doc.title}{doc.place or ''}")
+        kept = [
+            ch
+            for i, ch in enumerate(question)
+            if question[max(i - 1, 0) : i + 1] not in naming and question[i : i + 2] not in naming
+        ]
+        return glossary().asks_a_case_topic("".join(kept))
 
     @staticmethod
     def _asks_only_of_a_case(question: str) -> bool:
@@ -685,6 +718,7 @@ class AnswerService:
         about_a_case = focus is not None and (
             focus.assumed
             or focus.picked
+            or (focus.singled_out and self._asks_of_the_case(focus.case_id, request.question))
             or self.case_covers(focus.case_id, request.question)
             or self._about_case_in_another_script(request.question)
         )

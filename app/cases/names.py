@@ -145,6 +145,10 @@ class CaseNames:
         case = self.corpus.get(case_id)
         return self._words(f"{case.place or ''} {case.id.replace('-', ' ')}") if case else set()
 
+    def words_of(self, text: str) -> set[str]:
+        """The words (bigrams and Latin words) a text is matched on, as the labels are."""
+        return self._words(text)
+
     def title_words(self, case_id: str) -> set[str]:
         case = self.corpus.get(case_id)
         return self._words(case.title) - self.place_words(case_id) if case else set()

@@ -473,3 +473,25 @@ def test_a_list_asked_of_a_region_keeps_to_it(ask, real_services, question: str,
     cited = {c.doc_id for c in response.citations}
     assert cited and all(region in (real_services.corpus.get(doc_id).place or "") for doc_id in cited)
     assert f"（{region}）" in response.answer.splitlines()[0]  # the lead says where it kept to
+
+
+def test_a_listed_case_singled_out_by_a_detail_is_answered_about(real_services) -> None:
+    turns = _exchange(real_services, "花蓮最近有哪些跟地方創生有關的案子？")
+    response = real_services.answers.ask(
+        AskRequest(question="有醫院投資的是哪一案？醫院出多少錢？", history=turns)
+    )
+    assert not response.refused
+    assert {c.doc_id for c in response.citations} == {"tw-hualien-shoufeng-zhuoxi-ruisui"}
+    assert "10 億元" in response.answer
+    # singling a case out rescues only what is asked of a case, not a hotel near it
+    nearby = real_services.answers.ask(AskRequest(question="有醫院投資的那個附近有民宿嗎？", history=turns))
+    assert nearby.refused
+
+
+def test_a_case_shown_two_answers_ago_is_found_by_its_place_and_a_title_word(real_services) -> None:
+    turns = _exchange(real_services, "花蓮最近有哪些跟地方創生有關的案子？", "卓溪那案中央補助多少？")
+    response = real_services.answers.ask(
+        AskRequest(question="那光復災後的那個計畫，每案補助上限是多少？", history=turns)
+    )
+    assert {c.doc_id for c in response.citations} == {"tw-hualien-guangfu-youth-recovery"}
+    assert "50 萬元" in response.answer
