@@ -556,21 +556,10 @@ def table_row_reading(text: str) -> str | None:
     name, rest = cells[0], cells[1:]
     if not any(ch.isalpha() for ch in name):
         return None
-    if any(
-        _LABEL.match(c) for c in rest
-    ):  # 「| 基準値 R5年度 6人 | 目標値 R8年度 30人 |」: the cells say what they are
+    # 「| 基準値 R5年度 6人 | 目標値 R8年度 30人 |」: the cells say what they are
+    if any(_LABEL.match(c) for c in rest):
         return f"{name} " + "，".join(rest)
-    unit = next(
-        (
-            c
-            for c in rest
-            if not re.search(r"\d", c)
-            and 0 < len(c) <= 4
-            and not _CELL_EMPTY.fullmatch(c)
-            and not _CELL_NONE.fullmatch(c)
-        ),
-        "",
-    )
+    unit = next((c for c in rest if _is_unit_cell(c)), "")
     years = [
         m
         for c in rest
@@ -583,16 +572,27 @@ def table_row_reading(text: str) -> str | None:
     target, base = values[-1], values[0] if len(values) > 1 else None
     if base is None and any(_CELL_NONE.fullmatch(c) for c in rest):
         base = "0"  # 「現無」, 「なし」: a baseline of zero in words
-    bare = re.compile(r"約?[\d,.]+\s*[萬万千億]?")
-    target, base = (f"{v}{unit}" if v and bare.fullmatch(v) else v for v in (target, base))
+    target, base = (f"{v}{unit}" if v and _BARE_VALUE.fullmatch(v) else v for v in (target, base))
     last = years[-1] if years else None
     year = f"（{last.group(0)}）" if last else ""
-    extra = (
-        last.string[last.end() :].strip() if last else ""
-    )  # 「R8.3（R5年度実績 1,500万円）」: a reference after the year
     if base:
         return f"{name} 目標值{target}{year}，基準值{base}"
-    return f"{name} {target}{year}{extra}"
+    # 「R8.3（R5年度実績 1,500万円）」: a reference bracket after the year stays with the sentence
+    after_year = last.string[last.end() :].strip() if last else ""
+    return f"{name} {target}{year}{after_year}"
+
+
+_BARE_VALUE = re.compile(r"約?[\d,.]+\s*[萬万千億]?")  # a cell's number written without its unit
+
+
+def _is_unit_cell(cell: str) -> bool:
+    """「場」, 「万人」, 「公噸」: a short cell with no digit that is neither a dash nor 「現無」."""
+    return (
+        not re.search(r"\d", cell)
+        and 0 < len(cell) <= 4
+        and not _CELL_EMPTY.fullmatch(cell)
+        and not _CELL_NONE.fullmatch(cell)
+    )
 
 
 def target_text(text: str) -> str:

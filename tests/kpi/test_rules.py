@@ -247,9 +247,10 @@ class TestExtensions:
             "豊田城の改修 令和7年度までに7フロア（現況 0）",
         ):
             assert fires(kpi_rules.means_as_goal, text, GOOD), text
+        # declared an outcome, a facility count is the contract's output_as_outcome (完成 X 處), flagged once
         declared_result = {"name": "共同廚房設置", "level": "outcome"}
-        assert fires(kpi_rules.means_as_goal, declared_result, GOOD)
-        assert not fires(kpi_rules.output_as_outcome, declared_result, GOOD)
+        assert fires(kpi_rules.output_as_outcome, declared_result, GOOD)
+        assert not fires(kpi_rules.means_as_goal, declared_result, GOOD)
 
 
 class TestPlanRules:
