@@ -191,10 +191,10 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     extension=True,
 )
 def vague_wording(kpi: KpiContext) -> Verdict | None:
-    # A hedge on the past value in brackets (「（113年約80萬元）」) leaves the target exact.
+    # Only what states the target is read: a hedge on a past value (「（113年約80萬元）」, a 基準値 cell or label,
+    # 「，113年以前每年成長約15%」) leaves the target exact.
     target_part = lx.norm(target_text(kpi.reading or kpi.text))
-    target_part = lx.PAST_CLAUSE.sub(" ", _REFERENCE_PART.sub(" ", lx.BRACKETED.sub(" ", target_part)))
-    found = lx.HEDGES.search(target_part)
+    found = lx.HEDGES.search(_REFERENCE_PART.sub(" ", lx.BRACKETED.sub(" ", target_part)))
     if not found:
         return None
     hedge = found.group(0).strip()
@@ -231,6 +231,7 @@ def undefined_count(kpi: KpiContext) -> Verdict | None:
         return None  # 「返鄉青年實習媒合件數」 counts matches made: the activity is the measure, not who is in the group
     if lx.contains_any(kpi.normalised, lx.SUBJECTIVE):
         return None  # 「住み続けたい」と答えた移住者の割合: what they say is the fault, not who counts
-    if lx.contains_any(kpi.normalised, lx.MONEY) and group.end() <= lx.rightmost(kpi.normalised, lx.MONEY)[0]:  # type: ignore[index]
+    money = lx.rightmost(kpi.normalised, lx.MONEY)
+    if money is not None and group.end() <= money[0]:
         return None  # 「新創店家營業額」 sums money: who counts as a 新創店家 barely moves it
     return Verdict("undefined_count", {"term": group.group(0)})
