@@ -125,6 +125,11 @@ class PlanContext:
     budget_unit: str
     kpis: list[KpiContext] = field(default_factory=list)
 
+    @property
+    def has_result(self) -> bool:
+        """Whether any KPI measures a project result (an activity merely declared an outcome does not)."""
+        return any(k.measures_a_result for k in self.kpis)
+
 
 def _merge(parsed: ParsedKpi, given: KpiInput | None) -> ParsedFields:
     fields = ParsedFields(**parsed.model_dump(exclude={"name"}))

@@ -748,15 +748,16 @@ def _reference_bracket(text: str) -> tuple[str, str] | None:
         inner = match.group(1) if match.group(1) is not None else match.group(2)
         # 「（115年；113年現況28間）」: a piece with no value (the deadline) belongs to the main part.
         pieces = [p for p in re.split(r"[；;，、]|,(?!\d)", inner) if p.strip()]  # not the comma in 3,219
-        valued = [p for p in pieces if _has_value(_parse_part(p))]
+        parsed = {piece: _parse_part(piece) for piece in pieces}  # each piece parsed once
+        valued = [p for p in pieces if _has_value(parsed[p])]
         if not valued:
             continue  # 「（113-115年）」, 「（116年）」: a period or a deadline, not a reference value
         rest = " ".join(p for p in pieces if p not in valued)
-        dated = [p for p in valued if _parse_part(p).deadline]
-        if len(dated) >= 2 and len(dated) == len(valued):
-            valued = [
-                max(dated, key=lambda p: _parse_part(p).deadline or "")
-            ]  # 「（112年30校、113年40校、114年48校）」
+        dated = [p for p in valued if parsed[p].deadline]
+        if len(dated) >= 2 and len(dated) == len(
+            valued
+        ):  # 「（112年30校、113年40校、114年48校）」: the latest
+            valued = [max(dated, key=lambda p: parsed[p].deadline or "")]
         inner = "，".join(valued)
         probe = _parse_part(inner)
         main = (text[: match.start()] + " " + rest + " " + text[match.end() :]).strip()

@@ -76,7 +76,7 @@ def indirect(kpi: KpiContext) -> Verdict | None:
 def output_as_outcome(kpi: KpiContext) -> Verdict | None:
     if kpi.declared_level == "output" or (kpi.level != "output" and kpi.declared_level != "outcome"):
         return None  # declared an output: that is what it is
-    plan_has_outcome = any(k.measures_a_result for k in kpi.plan.kpis)
+    plan_has_outcome = kpi.plan.has_result
     if lx.ACHIEVEMENT_RATE.search(kpi.normalised) or (
         _means(kpi) and (lx.DELIVERABLE.search(kpi.normalised) or not plan_has_outcome)
     ):
@@ -175,7 +175,7 @@ def means_as_goal(kpi: KpiContext) -> Verdict | None:
     match = _means(kpi)
     if not match or kpi.declared_level == "output" or lx.contains_any(kpi.normalised, lx.SUBJECTIVE):
         return None  # 「駅前広場整備の満足度」 measures a perception of the means: the subjective finding says so
-    plan_has_outcome = any(k.measures_a_result for k in kpi.plan.kpis)
+    plan_has_outcome = kpi.plan.has_result
     if kpi.declared_level == "outcome" and plan_has_outcome and not lx.DELIVERABLE.search(kpi.normalised):
         return None  # 「完成 X 處」 declared an outcome: the contract's output_as_outcome says so
     # Undeclared or declared a result, a facility, repair or plan completed is a means counted as a goal; the

@@ -37,7 +37,7 @@ def _factor_titles(factor: str) -> tuple[str, str]:
 )
 def no_outcome(plan: PlanContext) -> Verdict | None:
     # An activity declared an outcome is not one (the output_as_outcome finding says so): its wording decides.
-    if any(k.measures_a_result for k in plan.kpis):
+    if plan.has_result:
         return None
     measure = BY_CATEGORY.get(plan.category or "", DEFAULT_MEASURE)
     return Verdict("no_outcome", {"measure": localized_measure(measure)})
