@@ -33,11 +33,19 @@ $(VENV)/.chromium-stamp: | $(BIN)/python
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
 	touch $@
 
-run: $(VENV)/.install-stamp
+# Briefing packs: a CJK font so PDFs never show boxes, poppler (pdftoppm) for the PDF tests, and reveal.js
+# (from the npm registry) for browser slides. Debian packages as for Chromium; reveal.js lands in .venv/reveal.
+$(VENV)/.briefing-stamp: | $(BIN)/python
+	@{ fc-list | grep -q "Noto Sans CJK" && command -v pdftoppm >/dev/null 2>&1; } || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk poppler-utils >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/reveal reveal.js@6.0.2
+	touch $@
+
+run: $(VENV)/.install-stamp $(VENV)/.briefing-stamp
 	$(BIN)/sosei ingest
 	$(BIN)/sosei serve --host $(HOST) --port $(PORT)
 
-test: lint $(VENV)/.chromium-stamp
+test: lint $(VENV)/.chromium-stamp $(VENV)/.briefing-stamp
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 # Static checks: lint, format, the layer contract (pyproject.toml [tool.importlinter]), types.

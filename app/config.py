@@ -118,6 +118,16 @@ class Settings(BaseSettings):
     )
     llm_temperature: float = Field(0.2, ge=0, le=2, description="Sampling temperature of the chat model")
 
+    # Briefing packs
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address of the web app that links in exported briefings (.pptx, PDF, Markdown) point to",
+    )
+    reveal_dir: Path = Field(
+        Path(".venv/reveal/node_modules/reveal.js/dist"),
+        description="reveal.js (installed from npm by the Makefile) that browser slides are served with",
+    )
+
     # Web server (HOST / PORT are honoured without the prefix, as `make run` documents)
     host: str = Field(
         "127.0.0.1",

@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 
 from app.assistant.answers import AnswerService
 from app.assistant.feedback import FeedbackStore
+from app.briefings.service import BriefingService
 from app.cases.library import CaseLibrary
 from app.config import Settings
 from app.knowledge.corpus import Corpus
@@ -33,6 +34,7 @@ class Services:
     critique: CritiqueService
     answers: AnswerService
     feedback: FeedbackStore
+    briefings: BriefingService
     chat_model: BaseChatModel | None
 
     def ensure_index(self, show_progress: bool | None = None) -> IngestReport | None:
@@ -55,13 +57,15 @@ def build_services(
     chat_model = chat_model if chat_model is not None else build_chat_model(settings)
     corpus = Corpus(settings.corpus_dir)
     cases = CaseLibrary(knowledge, corpus)
+    critique = CritiqueService(knowledge, cases, chat_model=chat_model)
     return Services(
         settings=settings,
         knowledge=knowledge,
         corpus=corpus,
         cases=cases,
-        critique=CritiqueService(knowledge, cases, chat_model=chat_model),
+        critique=critique,
         answers=AnswerService(knowledge, chat_model=chat_model, corpus=corpus),
         feedback=FeedbackStore(settings.feedback_db),
+        briefings=BriefingService(corpus, cases, critique),
         chat_model=chat_model,
     )

@@ -198,6 +198,7 @@ def sets_table() -> str:
             "an honest check of how the rules generalise",
         ),
         *_blind_rows(),
+        *_case_search_rows(),
         (
             "`results.json`",
             "the output of `.venv/bin/sosei eval --json`",
@@ -205,6 +206,25 @@ def sets_table() -> str:
         ),
     ]
     return table(("file", "what", "used for"), rows)
+
+
+def _case_search_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for split in ("learn", "unseen"):
+        path = EVAL_DIR / "cases" / f"search_{split}.yaml"
+        if path.is_file():
+            items = _load_yaml(f"cases/{path.name}")
+            empty = sum(1 for item in items if not item["relevant"])
+            kept = "kept unseen: measured, never tuned on" if split == "unseen" else "may inform changes"
+            rows.append(
+                (
+                    f"`cases/{path.name}`",
+                    f"{len(items)} trainers' case searches ({_by_language(items)}; {empty} with no relevant case), "
+                    "written blind, each with the cases that must come up",
+                    f"case search must@5, recall@10, MRR (`sosei eval --suite cases`); {kept}",
+                )
+            )
+    return rows
 
 
 # Sets written by helpers who had seen neither the code nor eval/: `*_learn` may inform changes, `*_unseen`
@@ -655,8 +675,40 @@ def latest_figures() -> str:
         kpi_blind_figures(),
         answer_figures(),
         chat_figures(),
+        case_search_figures(),
     )
     return "\n".join(part for part in parts if part)
+
+
+def case_search_figures() -> str:
+    """Case search on the trainers' blind sets (issue 12): the first run on the substring search it replaced,
+    measured before the change, and the latest."""
+    reports = results().get("case_search")
+    if not reports:
+        return ""
+    first = {"search_learn": 0.160, "search_unseen": 0.145}  # substring search, before the change
+    rows = [
+        (
+            f"`{r['split']}`",
+            f3(first.get(r["split"], float("nan"))),
+            f3(r["must_at_5"]),
+            ", ".join(f"{lang} {f3(v)}" for lang, v in _ordered(r["by_language"])),
+            f3(r["recall_at_10"]),
+            f3(r["mrr"]),
+            r["empty_listed"],
+        )
+        for r in reports
+    ]
+    header = (
+        "set",
+        "must@5 first run",
+        "must@5",
+        "by language",
+        "recall@10",
+        "MRR",
+        "no-case queries listing",
+    )
+    return "### Case search (trainers' queries)\n\n" + table(header, rows) + "\n"
 
 
 def _unseen_chat_rows(r: dict[str, Any]) -> list[tuple[str, str]]:

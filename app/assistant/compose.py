@@ -119,7 +119,7 @@ class AnswerComposer:
             understood.cautionary
         ):  # the cases filed as what not to do: 【反面教材】, with a 「問題在哪裡」 section
             cases = [
-                d for d in cases if d.title.startswith(CAUTIONARY_MARK) or _section(d, PROBLEM_SECTION)
+                d for d in cases if d.title.startswith(CAUTIONARY_MARK) or section_text(d, PROBLEM_SECTION)
             ] or cases
         # A named facet narrows the list; a category only when two or more cases are left (its aliases are
         # broad: 「返鄉」 names migration, yet a returnee's start-up is filed under entrepreneurship).
@@ -198,13 +198,13 @@ class AnswerComposer:
         return any(note is not None and case.id in note.related for note in notes)
 
     def _case_line(self, case: Document, lang: AnswerLang, out: Composed) -> str:
-        summary = _summary(case)
+        summary = case_summary(case)
         mark = out.cite(self._chunk(case.id, summary[:12]))
         place = self.terms.frame(lang, "aside", text=_short_place(case.place)) if case.place else ""
         colon = self.terms.frame(lang, "colon")
         line = f"- **{case.title}**{place}{colon}{self._marked(summary, lang)}{mark}"
-        kpi = _key_kpi(case)
-        fact = None if kpi else _key_fact(case)
+        kpi = key_kpi(case)
+        fact = None if kpi else key_fact(case)
         if kpi or fact:  # a published KPI, else a reported figure, each under its own label
             label = self.terms.frame(lang, "case_kpi" if kpi else "case_fact")
             line += f" {label}{colon}{self._marked(kpi or fact or '', lang)}"
@@ -286,7 +286,7 @@ class AnswerComposer:
         lines: list[str] = []
         for doc_id in dict.fromkeys(h.doc_id for h in hits):
             case = self.corpus.get(doc_id)
-            kpi = _key_kpi(case) if case else None
+            kpi = key_kpi(case) if case else None
             if case and kpi:
                 mark = out.cite(self._chunk(case.id))
                 lines.append(
@@ -340,7 +340,7 @@ class AnswerComposer:
         doc = self.corpus.get(LEVELS_DOC)
         if doc is None:
             return None
-        rows = [r for r in _table_rows(_section(doc, "三個層次")) if len(r) >= 2]
+        rows = [r for r in _table_rows(section_text(doc, "三個層次")) if len(r) >= 2]
         if not rows:
             return None
         out = Composed()
@@ -393,23 +393,23 @@ class AnswerComposer:
             doc = self.corpus.get(doc_id)
             if doc is None:
                 continue
-            section = _section(doc, heading) if heading else doc.body
+            section = section_text(doc, heading) if heading else doc.body
             items = _list_items(section)
             label = ""
             if explain and doc.topic == "concept" and (headings := list(_headings(doc))):
                 # A concept note answers 「什麼是X」 in its order: what it is first, then one line from each of its
                 # other sections (how it is measured, how it relates to Taiwan, the cases that use it).
-                heading, section = headings[0], _section(doc, headings[0])
-                items = [found[0] for other in headings[1:] if (found := _statements(_section(doc, other)))][
-                    :3
-                ]
+                heading, section = headings[0], section_text(doc, headings[0])
+                items = [
+                    found[0] for other in headings[1:] if (found := _statements(section_text(doc, other)))
+                ][:3]
             if len(items) < 2 and explain:  # the section's own sentences after its lead
-                lead = next(iter(_prose_sentences(section, leads=True)), "")
+                lead = next(iter(prose_sentences(section, leads=True)), "")
                 items = [s for s in _statements(section) if s != lead][:3]
             if len(items) < 2:
                 asked = set(tokenize(question))
                 lists = [
-                    (h, found) for h in _headings(doc) if len(found := _list_items(_section(doc, h))) >= 2
+                    (h, found) for h in _headings(doc) if len(found := _list_items(section_text(doc, h))) >= 2
                 ]
                 lists.sort(key=lambda pair: -len(asked & set(tokenize(pair[0]))))  # stable: else the first
                 if lists:
@@ -534,7 +534,7 @@ def _clean_text(text: str) -> str:
 _REGION = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}[縣県]|^[\u4e00-\u9fff]{2}[市道府都]")
 
 
-def _section(doc: Document, heading: str) -> str:
+def section_text(doc: Document, heading: str) -> str:
     """The text under `## heading` (up to the next heading of the same or a higher level)."""
     lines = doc.body.splitlines()
     out: list[str] = []
@@ -556,7 +556,7 @@ def _headings(doc: Document) -> list[str]:
     return [m.group(1).strip() for m in re.finditer(r"^#{1,6}\s+(.*)$", doc.body, re.M)]
 
 
-def _prose_sentences(section: str, leads: bool = False) -> list[str]:
+def prose_sentences(section: str, leads: bool = False) -> list[str]:
     """The sentences of a section's paragraphs (not its list items or table rows). A clause ending in a colon
     introduces a list: kept only when `leads` asks for what can open one."""
     sentences: list[str] = []
@@ -574,11 +574,11 @@ def _prose_sentences(section: str, leads: bool = False) -> list[str]:
 
 def _statements(section: str, leads: bool = False) -> list[str]:
     """The section's prose sentences long enough to state something (not a heading-like fragment)."""
-    return [s for s in _prose_sentences(section, leads=leads) if len(s) >= MIN_STATEMENT_CHARS]
+    return [s for s in prose_sentences(section, leads=leads) if len(s) >= MIN_STATEMENT_CHARS]
 
 
 def _section_sentences(doc: Document, heading: str) -> list[str]:
-    return _prose_sentences(_section(doc, heading))
+    return prose_sentences(section_text(doc, heading))
 
 
 def _table_rows(section: str) -> list[list[str]]:
@@ -613,13 +613,13 @@ def _probe(item: str) -> str:
     return head.split("；")[0][:10]
 
 
-def _summary(case: Document) -> str:
+def case_summary(case: Document) -> str:
     """One line on what a case did: the sentence of its overview (or the opening of what it did) that best says it,
     not a note on the file itself (「本檔整理……」), shortened at a clause when it runs long."""
     sentences = [
         s
-        for s in _prose_sentences(_section(case, "概要") or case.body)
-        + _prose_sentences(_section(case, DONE_SECTION))[:2]
+        for s in prose_sentences(section_text(case, "概要") or case.body)
+        + prose_sentences(section_text(case, DONE_SECTION))[:2]
         if len(s) >= 20 and not _META.search(s) and not _ATTRIBUTED.match(s)
     ]
     if not sentences:
@@ -650,7 +650,7 @@ def _format_value(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and value >= 10000 else str(value)
 
 
-def _key_kpi(case: Document) -> str | None:
+def key_kpi(case: Document) -> str | None:
     """A case's key KPI: an outcome first, with its target."""
     kpis = sorted(case.kpis, key=lambda k: {"outcome": 0, "overall": 1, "output": 2}[k.level])
     if not kpis:
@@ -660,7 +660,7 @@ def _key_kpi(case: Document) -> str | None:
     return f"{k.name}{target}"
 
 
-def _key_fact(case: Document) -> str | None:
+def key_fact(case: Document) -> str | None:
     """A figure the case's sources report (for a case that published no KPI), with its year."""
     if not case.facts:
         return None

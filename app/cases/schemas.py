@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.knowledge.documents import Category, Fact, KpiEntry, Level, Source
@@ -17,6 +19,9 @@ class CaseSummary(BaseModel):
     project: str | None = None
     kpi_published: str = "yes"
     kpis: list[KpiEntry] = Field(default_factory=list)
+    match: Literal["words", "meaning"] | None = Field(
+        None, description="in a search: found by the query's (or related) words, or only by meaning"
+    )
 
 
 class CaseDetail(CaseSummary):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -201,6 +202,71 @@ def critique(
 
 
 @cli.command()
+def brief(
+    theme: Annotated[
+        str, typer.Option(help="Free text, a category, a factor or a rule: 觀光振興, 主觀指標, 老屋活化")
+    ] = "",
+    category: Annotated[str | None, typer.Option(help="One of the six categories")] = None,
+    factor: Annotated[str | None, typer.Option(help="A driving factor code, e.g. public_private")] = None,
+    rule: Annotated[str | None, typer.Option(help="A KPI rule code, e.g. subjective")] = None,
+    case: Annotated[
+        list[str] | None, typer.Option("--case", help="A case id to include (repeat; up to 6)")
+    ] = None,
+    section: Annotated[
+        list[str] | None, typer.Option("--section", help="Sections to keep, in order (repeat); default all")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Replace the generated title")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html | slides | pptx | pdf | md")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout for md/html)")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="zh-TW or en")] = "zh-TW",
+) -> None:
+    """Build a briefing pack for trainers: rules, comparable cases, a KPI logic chain, PDCA, an exercise."""
+    from app.briefings import export
+    from app.briefings.schemas import FORMATS, BriefingRequest
+    from app.briefings.themes import UnknownTheme
+
+    if fmt not in FORMATS:
+        raise BadInput(f"--format: unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    if fmt in ("pptx", "pdf") and output is None:
+        raise BadInput(f"--format {fmt} writes a binary file: give -o FILE")
+    try:
+        request = BriefingRequest.model_validate(
+            {"theme": theme, "category": category, "factor": factor, "rule": rule, "case_ids": case or [],
+             "sections": section or [], "title": title, "lang": lang}
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise BadInput(validation_message(exc)) from exc
+    if not (request.theme or request.category or request.factor or request.rule or request.case_ids):
+        raise BadInput("give --theme, --category, --factor, --rule or --case")
+    wired = services()
+    try:
+        pack = wired.briefings.build(request)
+    except UnknownTheme as exc:
+        raise BadInput(str(exc)) from exc
+    base = wired.settings.public_url
+    renderers: dict[str, Callable[[], str | bytes]] = {
+        "md": lambda: export.to_markdown(pack, base),
+        "html": lambda: export.to_html(pack, base),
+        "slides": lambda: export.to_slides(
+            pack, reveal_url=f"{base.rstrip('/')}/static/reveal", base_url=base
+        ),
+        "pdf": lambda: export.to_pdf(pack, base),
+        "pptx": lambda: export.to_pptx(pack, base),
+    }
+    body = renderers[fmt]()
+    if output is None:
+        sys.stdout.write(body if isinstance(body, str) else "")
+        return
+    if isinstance(body, str):
+        output.write_text(body, encoding="utf-8")
+    else:
+        output.write_bytes(body)
+    typer.echo(f"wrote {output} ({len(pack.cases)} cases, {len(pack.sections)} sections)", err=True)
+
+
+@cli.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="Default: PORT or 8000")] = None,
@@ -216,15 +282,17 @@ def serve(
 
 @cli.command(name="eval")
 def evaluate(
-    suite: Annotated[str, typer.Option(help="retrieval | kpi | answers | chat | all")] = "all",
+    suite: Annotated[str, typer.Option(help="retrieval | kpi | answers | chat | cases | all")] = "all",
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON")] = False,
     mistakes: Annotated[bool, typer.Option("--mistakes", help="List every mislabelled item")] = False,
 ) -> None:
     """Run the evaluation suites in eval/ and print a table."""
     from app.evaluation.runner import run_evaluations
 
-    if suite not in ("retrieval", "kpi", "answers", "chat", "all"):
-        raise BadInput(f"--suite: unknown suite {suite!r}; choose retrieval, kpi, answers, chat or all")
+    if suite not in ("retrieval", "kpi", "answers", "chat", "cases", "all"):
+        raise BadInput(
+            f"--suite: unknown suite {suite!r}; choose retrieval, kpi, answers, chat, cases or all"
+        )
     results = run_evaluations(get_settings(), suite, echo=not as_json, show_mistakes=mistakes)
     if as_json:
         emit_json(results)

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from app.config import Settings
 from app.evaluation.answers import AnswerEvalReport, run_answer_eval
+from app.evaluation.case_search import CaseSearchReport, run_case_search_eval
 from app.evaluation.chat import ChatEvalReport, Rate, run_chat_eval
 from app.evaluation.kpi import (
     BLIND_LEARN2_SET,
@@ -142,6 +143,35 @@ def print_chat(report: ChatEvalReport, console: Console, show_mistakes: bool = F
                 console.print(f"  ✗ {line}", highlight=False)
 
 
+def print_case_search(reports: list[CaseSearchReport], console: Console) -> None:
+    table = Table(title="Case search — trainers' queries (blind sets)")
+    for column in (
+        "split",
+        "queries",
+        "must@5",
+        "recall@10",
+        "MRR",
+        "must@5 by language",
+        "no-case queries listing",
+    ):
+        table.add_column(column)
+    for r in reports:
+        langs = ", ".join(f"{lang} {v:.3f}" for lang, v in r.by_language.items())
+        table.add_row(
+            r.split,
+            str(r.queries),
+            f"{r.must_at_5:.3f}",
+            f"{r.recall_at_10:.3f}",
+            f"{r.mrr:.3f}",
+            langs,
+            r.empty_listed,
+        )
+    console.print(table)
+    for r in reports:
+        for line in r.misses:
+            console.print(f"  ✗ {line}", highlight=False)
+
+
 def run_evaluations(
     settings: Settings, suite: str = "all", echo: bool = True, show_mistakes: bool = False
 ) -> dict:
@@ -175,6 +205,13 @@ def run_evaluations(
         results["chat"] = chat_report.model_dump()
         if echo:
             print_chat(chat_report, console, show_mistakes)
+    if suite in ("cases", "all"):
+        from app.services import build_services
+
+        case_reports = run_case_search_eval(build_services(settings).cases, settings.eval_dir, show_mistakes)
+        results["case_search"] = [r.model_dump(exclude={"misses"}) for r in case_reports]
+        if echo:
+            print_case_search(case_reports, console)
     if suite in ("retrieval", "all"):
         report = run_retrieval_eval(settings)
         results["retrieval"] = report.model_dump()

@@ -1,9 +1,10 @@
 """Interface text in every language, read from one data file per language (`zh-TW.yaml`, `en.yaml`).
 
 Sections: `ui` (page strings), `critique` (labels of the critique partial), `report` (the Markdown and HTML
-critique report), `severity`, `directions`, and `answers` (the assistant's fixed sentences). The display
-names of the domain's codes (`levels`, `categories`, `factors`) come from the glossary (`glossary.yaml`).
-Corpus text, findings and answers are not translated here; only the interface is.
+critique report), `severity`, `directions`, `answers` (the assistant's fixed sentences) and `briefing`
+(briefing packs and their builder). The display names of the domain's codes (`levels`, `categories`,
+`factors`) come from the glossary (`glossary.yaml`). Corpus text, findings and answers are not translated
+here; only the interface is.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Catalog(BaseModel):
     directions: dict[str, str]
     answers: dict[str, str]
     validation: dict[str, str]
+    briefing: dict[str, str]
 
     def category(self, code: str) -> str:
         return self.categories.get(code, code)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 AnswerLang = Literal["zh-TW", "en", "ja"]
 ANSWER_LANGS: tuple[AnswerLang, ...] = ("zh-TW", "en", "ja")
-_KANA = re.compile(r"[\u3040-\u30ff]")
+KANA = re.compile(r"[\u3040-\u30ff]")
 HAN = re.compile(r"[\u3400-\u9fff]")  # Chinese characters (kanji too)
 
 
@@ -91,6 +91,9 @@ TERM_SECTIONS = (
 )
 
 # Sections whose other names widen a lexical search; a project kind's row name (觀光行銷 for "tourism") would narrow it.
+# Sections whose terms widen a case search to every word for the same thing.
+RELATED_SECTIONS = ("search_terms", "categories", "contexts", "concepts", "factors", "rules")
+
 SYNONYM_SECTIONS = tuple(section for section in TERM_SECTIONS if section != "project_kinds")
 
 
@@ -110,6 +113,10 @@ class Glossary(BaseModel):
     kpi_terms: dict[str, Term] = Field(default_factory=dict)
     programmes: dict[str, Term] = Field(default_factory=dict)
     actors: dict[str, Term] = Field(default_factory=dict)
+    # Words a trainer searches the case library with, grouped by what they mean (老街／老屋／空屋／空き家):
+    # any word of a group finds the cases that use another. Kept out of TERM_SECTIONS: only case search reads it.
+    search_terms: dict[str, Term] = Field(default_factory=dict)
+    search_stopwords: tuple[str, ...] = ()
     case_facets: CaseFacets
     place_names: PlaceNames
     frames: dict[AnswerLang, dict[str, str]]
@@ -124,7 +131,7 @@ class Glossary(BaseModel):
     @cached_property
     def _longest_alias_first(self) -> dict[str, list[tuple[str, str]]]:
         table: dict[str, list[tuple[str, str]]] = {}
-        for section in TERM_SECTIONS:
+        for section in (*TERM_SECTIONS, "search_terms"):
             terms: dict[str, Term] = getattr(self, section)
             pairs = [(_fold(alias), code) for code, term in terms.items() for alias in term.aliases]
             table[section] = sorted(pairs, key=lambda pair: -len(pair[0]))
@@ -151,6 +158,22 @@ class Glossary(BaseModel):
                     if _fold(name) not in folded and name not in extra:
                         extra.append(name)
         return extra
+
+    def related_words(self, text: str) -> list[str]:
+        """Every name and alias of the terms `text` names (search groups, categories, contexts, concepts,
+        factors), for case search: 「老屋」 → 空屋, 空き家, vacant house …; "tourism" → 觀光, 観光 …."""
+        words: list[str] = []
+        for section in RELATED_SECTIONS:
+            terms: dict[str, Term] = getattr(self, section)
+            for code in self.named(section, text):
+                term = terms[code]
+                names = (
+                    () if section == "search_terms" else (term.zh or "", term.ja)
+                )  # a group's name is no word
+                for word in (*names, *term.aliases):
+                    if word and word not in words:
+                        words.append(word)
+        return words
 
     def concept_docs(self, codes: tuple[str, ...] | list[str]) -> list[str]:
         """The guidelines that explain the named concepts, in the order named."""
@@ -223,7 +246,7 @@ def glossary() -> Glossary:
 def answer_lang(text: str) -> AnswerLang:
     """The language a question is written in: Japanese when it has kana, English when it is mostly Latin
     letters, else Traditional Chinese."""
-    if _KANA.search(text):
+    if KANA.search(text):
         return "ja"
     letters = sum(ch.isalpha() for ch in text)
     return "zh-TW" if letters and len(HAN.findall(text)) / letters >= 0.3 else "en"

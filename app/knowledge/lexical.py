@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -76,6 +77,16 @@ _TO_TAIWAN, _TO_SHINJITAI = _fold_tables()
 def normalise(text: str) -> str:
     """NFKC, lower case, Japanese-only kanji forms to Taiwan's Traditional forms; Big5 text is unchanged."""
     return unicodedata.normalize("NFKC", text).lower().translate(_TO_TAIWAN)
+
+
+@lru_cache(maxsize=1)
+def _simplified_to_traditional() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified Chinese in Traditional characters (渔村振兴 → 漁村振興); Traditional and kana are unchanged."""
+    return _simplified_to_traditional().convert(text)
 
 
 def fold(text: str) -> str:

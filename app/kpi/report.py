@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from app.i18n import DEFAULT_LANG, Lang, catalog
+from app.kpi.diagrams import drawings
 from app.kpi.numbers import format_number
 from app.kpi.rules import KPI_RULES, PLAN_RULES, rule_titles
 from app.kpi.schemas import CritiqueResponse, Evidence, Finding
@@ -55,6 +56,7 @@ def critique_context(result: CritiqueResponse | None, lang: Lang) -> dict[str, A
         "level_labels": labels.levels,
         "ui": labels.critique,
         "format_number": format_number,
+        "drawings": drawings(result, lang),
     }
 
 

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from app.config import Settings, get_settings
 from app.services import Services, build_services
 from app.web.errors import BodySizeLimit, install_error_handlers
-from app.web.routes import assistant, critique, health, pages, search
+from app.web.routes import assistant, briefings, critique, health, pages, search
 from app.web.templating import build_templates
 
 logger = logging.getLogger("sosei.web")
@@ -41,7 +41,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.templates = build_templates()
     app.add_middleware(BodySizeLimit)
     install_error_handlers(app)
-    for module in (health, search, critique, assistant, pages):
-        app.include_router(module.router)
+    for router in (health.router, search.router, critique.router, assistant.router, briefings.api):
+        app.include_router(router)
+    for router in (pages.router, briefings.router):
+        app.include_router(router)
+    if settings.reveal_dir.is_dir():  # browser slides; without it (no npm), slides show as one long page
+        app.mount("/static/reveal", StaticFiles(directory=settings.reveal_dir), name="reveal")
     app.mount("/static", StaticFiles(packages=[("app.web", "static")]), name="static")
     return app

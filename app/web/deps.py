@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.assistant.answers import AnswerService
 from app.assistant.feedback import FeedbackStore
+from app.briefings.service import BriefingService
 from app.cases.library import CaseLibrary
 from app.knowledge.corpus import Corpus
 from app.knowledge.service import KnowledgeBase
@@ -50,6 +51,10 @@ def get_feedback(services: ServicesDep) -> FeedbackStore:
     return services.feedback
 
 
+def get_briefings(services: ServicesDep) -> BriefingService:
+    return services.briefings
+
+
 def get_templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
@@ -66,3 +71,4 @@ CritiqueDep = Annotated[CritiqueService, Depends(get_critique)]
 AnswersDep = Annotated[AnswerService, Depends(get_answers)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
 PageDep = Annotated[Page, Depends(get_page)]
+BriefingsDep = Annotated[BriefingService, Depends(get_briefings)]

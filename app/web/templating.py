@@ -1,7 +1,7 @@
 """The Jinja environment of the pages, built once per app, and `Page`: one request's renderer.
 
-Templates come from this package and from app/kpi (the critique partial); undefined names are errors
-(StrictUndefined), so a missing string or context variable fails in tests, not silently on a page.
+Templates come from this package, app/kpi (the critique partial) and app/briefings (the pack's sections);
+undefined names are errors (StrictUndefined), so a missing string or context variable fails in tests, not silently on a page.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from app.briefings.export import TEMPLATE_LOADER as BRIEFING_TEMPLATES
 from app.i18n import Lang, catalog
 from app.knowledge.documents import CATEGORIES, FACTORS
 from app.kpi.numbers import format_number
@@ -36,7 +37,7 @@ def value(item: float | int | str | None) -> str:
 
 def build_templates() -> Jinja2Templates:
     env = Environment(
-        loader=ChoiceLoader([PackageLoader("app.web", "templates"), CRITIQUE_TEMPLATES]),
+        loader=ChoiceLoader([PackageLoader("app.web", "templates"), CRITIQUE_TEMPLATES, BRIEFING_TEMPLATES]),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
     )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from markupsafe import Markup
+
 from app.cases.library import CaseLibrary
+from app.graphics.charts import bar_chart_svg
+from app.graphics.models import BarChartSpec, BarSeries
+from app.i18n import Lang, catalog
 from app.i18n.glossary import Term, glossary
 from app.knowledge.documents import CATEGORIES, FACTORS, Document, KpiEntry
 from app.web.templating import LEVELS
@@ -92,3 +97,54 @@ def glossary_sections() -> list[tuple[str, list[tuple[str, Term]]]]:
         for section in GLOSSARY_SECTIONS
         if getattr(terms, section)
     ]
+
+
+def level_mix_chart(library: CaseLibrary, lang: Lang) -> Markup:
+    """How many of the corpus's case KPIs sit at each level, per category (stacked bars)."""
+    labels = catalog(lang)
+    counts = {c: {level: 0 for level in LEVELS} for c in CATEGORIES}
+    for case in library.cases.values():
+        for kpi in case.kpis:
+            if case.category in counts:
+                counts[case.category][kpi.level] += 1
+    spec = BarChartSpec(
+        title=labels.briefing["chart_levels"],
+        categories=[labels.category(c) for c in CATEGORIES],
+        series=[
+            BarSeries(
+                label=labels.levels[level], values=[float(counts[c][level]) or None for c in CATEGORIES]
+            )
+            for level in LEVELS
+        ],
+        stacked=True,
+    )
+    return Markup(bar_chart_svg(spec))
+
+
+def target_actual_chart(kpis: Iterable[KpiEntry], lang: Lang) -> Markup | None:
+    """Each KPI that publishes both a target and an actual, as a share of its target (the target is 100 %), with
+    the baseline where there is one: units differ between KPIs, shares of the target do not."""
+    labels = catalog(lang)
+    shown = [(k, k.target) for k in kpis if isinstance(k.target, int | float) and k.target]
+    shown = [(k, target) for k, target in shown if isinstance(k.actual, int | float)]
+    if not shown:
+        return None
+
+    def share(value: object, target: float) -> float | None:
+        return round(value / target * 100, 1) if isinstance(value, int | float) else None
+
+    names = [k.name if len(k.name) <= 24 else k.name[:23] + "…" for k, _ in shown]
+    spec = BarChartSpec(
+        title=labels.briefing["chart_target_actual"],
+        categories=names,
+        series=[
+            BarSeries(
+                label=labels.briefing[figure],
+                values=[share(getattr(k, figure), float(target)) for k, target in shown],
+            )
+            for figure in ("baseline", "target", "actual")
+        ],
+        horizontal=True,
+        value_suffix="%",
+    )
+    return Markup(bar_chart_svg(spec))

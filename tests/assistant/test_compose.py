@@ -394,11 +394,11 @@ def test_a_case_asked_about_as_a_whole_is_answered_from_it(ask, question: str) -
 )
 def test_how_a_case_did_it_leads_with_what_it_did(ask, real_services, question: str, case_id: str) -> None:
     """A how-question about a case is answered from the section that says what was done, and by whom."""
-    from app.assistant.compose import DONE_SECTION, _section
+    from app.assistant.compose import DONE_SECTION, section_text
 
     sentences = [line for line in ask(question).answer.splitlines() if "[" in line]
     lead = re.sub(r"\[\d+\]$", "", sentences[0]).lstrip("- ")
-    assert lead in _section(real_services.corpus.get(case_id), DONE_SECTION)
+    assert lead in section_text(real_services.corpus.get(case_id), DONE_SECTION)
 
 
 def test_a_listed_case_picked_by_its_place_in_the_list(real_services) -> None:
@@ -415,11 +415,11 @@ def test_a_listed_case_picked_by_its_place_in_the_list(real_services) -> None:
 
 
 def test_a_case_in_a_list_is_summed_up_by_what_it_did(real_services) -> None:
-    from app.assistant.compose import _summary
+    from app.assistant.compose import case_summary
 
-    kamiyama = _summary(real_services.corpus.get("jp-kamiyama-satellite-office"))
+    kamiyama = case_summary(real_services.corpus.get("jp-kamiyama-satellite-office"))
     assert "創造的過疎" in kamiyama and "1955" not in kamiyama  # not the town's population history
-    assert "とちぎの器" in _summary(real_services.corpus.get("jp-mashiko-ware"))
+    assert "とちぎの器" in case_summary(real_services.corpus.get("jp-mashiko-ware"))
 
 
 @pytest.mark.parametrize(

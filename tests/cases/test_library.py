@@ -31,7 +31,9 @@ def test_list_filters_combine(library: CaseLibrary) -> None:
     tw_tourism = library.list(category="觀光振興", country="TW")
     assert tw_tourism.cases and all(c.category == "觀光振興" and c.country == "TW" for c in tw_tourism.cases)
     assert library.list(q="益子").cases[0].case_id == "jp-mashiko-ware"
-    assert library.list(q="no such place anywhere").total == 0
+    # Nothing holds these words: at most a few cases closest in meaning, each marked as such.
+    unrelated = library.list(q="no such place anywhere")
+    assert unrelated.total <= 5 and all(c.match == "meaning" for c in unrelated.cases)
 
 
 def test_detail_carries_the_body_and_sources(library: CaseLibrary) -> None:

@@ -414,3 +414,19 @@ def test_review_shows_what_was_read_from_a_pasted_row_a_range_and_a_bare_change(
     assert "基準 6 · 目標 20 攤" in html and "期限 2026" in html  # the row's cells, in their columns' roles
     assert "目標 100,000–120,000 元" in html  # a range keeps both ends
     assert "增減 +3,000,000 元" in html  # a change with no baseline is shown as what it is
+
+
+def test_cases_review_and_case_pages_draw_their_charts_and_chains(client) -> None:
+    """The level mix across the corpus, a case's own chain and its target against its actual, and a reviewed
+    plan's chain with its findings by rule: inline SVG, no script."""
+    cases = client.get("/cases").text
+    assert 'class="diagram level-chart"' in cases and "<svg" in cases
+    sakai = client.get("/cases/jp-sakai-senkogata").text
+    assert 'class="diagram target-chart"' in sakai and 'class="section chain-section"' in sakai
+    assert 'data-basket-add="jp-sakai-senkogata"' in sakai
+    review = client.post(
+        "/review", data={"title": "老街", "kpis": "辦理老街導覽活動20場\n全鎮觀光人數成長10%"}
+    ).text
+    assert "critique-drawings" in review and "缺計畫成果指標" in review
+    for page in (cases, sakai, review):
+        assert "<script>" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]

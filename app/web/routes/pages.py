@@ -8,15 +8,26 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
+from app.graphics.diagrams import logic_chain_svg
+from app.i18n import catalog
 from app.knowledge.documents import CATEGORIES, FACTORS
 from app.kpi.report import critique_context, to_markdown
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse
 from app.web import i18n
-from app.web.deps import CasesDep, CorpusDep, CritiqueDep, PageDep
+from app.web.deps import BriefingsDep, CasesDep, CorpusDep, CritiqueDep, PageDep
 from app.web.review import ReviewForm, example_form, read_review_form
 from app.web.templating import Page
-from app.web.views import COUNTRIES, facet_counts, glossary_sections, guidelines_by_topic, kpis_by_level
+from app.web.views import (
+    COUNTRIES,
+    facet_counts,
+    glossary_sections,
+    guidelines_by_topic,
+    kpis_by_level,
+    level_mix_chart,
+    target_actual_chart,
+)
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -47,17 +58,33 @@ def cases_page(
     }
     found = library.list(**filters)
     return page.render(
-        "cases.html", "cases", found=found, filters=filters, counts=facet_counts(library, filters)
+        "cases.html",
+        "cases",
+        found=found,
+        filters=filters,
+        counts=facet_counts(library, filters),
+        level_chart=level_mix_chart(library, page.lang),
+        level_chart_title=catalog(page.lang).briefing["chart_levels"],
     )
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(page: PageDep, library: CasesDep, case_id: str) -> HTMLResponse:
+def case_page(page: PageDep, library: CasesDep, briefings: BriefingsDep, case_id: str) -> HTMLResponse:
     case = library.get(case_id)
     if case is None:
         return page.not_found()
     similar = library.similar(f"{case.title}\n{case.body}", k=4, exclude=case.case_id)
-    return page.render("case.html", "cases", case=case, kpi_groups=kpis_by_level(case.kpis), similar=similar)
+    chain = briefings.case_chain(case.case_id, page.lang)
+    return page.render(
+        "case.html",
+        "cases",
+        case=case,
+        kpi_groups=kpis_by_level(case.kpis),
+        similar=similar,
+        chain=Markup(logic_chain_svg(chain)) if chain else None,
+        target_chart=target_actual_chart(library.cases[case.case_id].kpis, page.lang),
+        s=catalog(page.lang).briefing,
+    )
 
 
 @router.api_route("/similar", methods=["GET", "POST"], response_class=HTMLResponse)

@@ -187,6 +187,16 @@
       button.append(label);
       button.addEventListener("click", () => passage.open(citation, button));
       item.append(button);
+      if (citation.kind === "case") {
+        // a cited case can go into the briefing basket (basket.js handles the click)
+        const add = el("button", "btn btn-small btn-ghost basket-add", strings.chat_basket_add);
+        add.type = "button";
+        add.dataset.basketAdd = citation.doc_id;
+        add.dataset.basketTitle = citation.title || citation.doc_id;
+        add.dataset.addedLabel = strings.chat_basket_added;
+        add.setAttribute("aria-label", strings.chat_basket_add + ": " + (citation.title || citation.doc_id));
+        item.append(" ", add);
+      }
       list.append(item);
     }
     section.append(list);
