@@ -257,6 +257,36 @@ class BriefingService:
             ],
         )
 
+    def case_pdca(self, case_id: str, lang: Lang) -> PdcaSpec | None:
+        """The PDCA cycle a case describes, stage by stage (list items marked 「（Plan）」, 「（Do）」,
+        「（Check・Action）」 …), for its page; None for a case that describes none."""
+        case = self.cases.cases.get(case_id)
+        if case is None:
+            return None
+        texts: dict[str, list[str]] = {"P": [], "D": [], "C": [], "A": []}
+        for line in case.body.splitlines():
+            item = _PDCA_ITEM.match(line)
+            mark = _PDCA_MARK.search(item.group(1)) if item else None
+            if not item or not mark:
+                continue
+            text = _PDCA_MARK.sub("", item.group(1)).strip(" ：:")
+            stages = [_PDCA_STAGES[m.lower()] for m in mark.group(1).split("・")]
+            if stages == ["C", "A"]:  # one item for both: what was checked, then what changed
+                check, _, act = text.partition("，")
+                texts["C"].append(check)
+                texts["A"].append(act or check)
+            else:
+                for stage in stages:
+                    texts[stage].append(text)
+        if not all(texts.values()):
+            return None
+        notes = {s.key: s.of(lang) for s in themes().pdca.stages}
+        return PdcaSpec(
+            title=catalog(lang).briefing["pdca_title"],
+            centre=case.place or "",
+            stages=[PdcaStage(key=k, heading=notes[k].heading, text=" ".join(v)) for k, v in texts.items()],
+        )
+
     def _pdca_example(self) -> list[str]:
         doc = self.corpus.get(themes().pdca.source)
         if doc is None:
@@ -350,6 +380,11 @@ def _best_sentence(sentences: list[str], words: set[str]) -> str:
         return ""
     return max(enumerate(candidates), key=lambda p: (len(words & set(tokenize(p[1]))), -p[0]))[1]
 
+
+# A case's PDCA, as its list items mark the stages: 「- 實施（Do）：……」, 「- 評價與改善（Check・Action）：……」.
+_PDCA_ITEM = re.compile(r"^\s*[-*]\s+(.*（(?:Plan|Do|Check|Act|Action)(?:・(?:Action|Act))?）.*)$")
+_PDCA_MARK = re.compile(r"（((?:Plan|Do|Check|Act|Action)(?:・(?:Action|Act))?)）")
+_PDCA_STAGES = {"plan": "P", "do": "D", "check": "C", "act": "A", "action": "A"}
 
 # A bracket group, one nested bracket allowed: 「（観光客入込数（年間））」.
 _BRACKETED = re.compile(r"（[^（）]*(?:（[^（）]*）[^（）]*)*）")

@@ -22,7 +22,7 @@ from app.kpi.report import TEMPLATE_LOADER as CRITIQUE_TEMPLATES
 from app.web import i18n
 from app.web.markdown import render_markdown, section_id, split_at_table
 
-ASSET_VERSION = "1"
+ASSET_VERSION = "2"
 LEVELS = ("overall", "outcome", "output")
 
 

@@ -244,3 +244,14 @@ def test_a_kind_of_project_names_its_category(briefings) -> None:
 def test_a_factor_rule_theme_names_the_factor_once(factor_rule_pack) -> None:
     assert factor_rule_pack.factor == "public_private"
     assert factor_rule_pack.title.count("官民協働") == 1, factor_rule_pack.title
+
+
+def test_a_case_that_describes_its_pdca_gets_its_own_cycle(briefings) -> None:
+    """益子燒 marks its stages 「（Plan）」 … 「（Check・Action）」: each lands in its quadrant; a combined
+    check-and-act item gives what was reviewed to Check and what changed to Act."""
+    cycle = briefings.case_pdca("jp-mashiko-ware", "zh-TW")
+    assert cycle is not None
+    stages = {stage.key: stage.text for stage in cycle.stages}
+    assert "英國辦展" in stages["D"] and "協議會" in stages["P"]
+    assert stages["C"].endswith("檢討銷售戰略") and "研究會" in stages["A"]
+    assert briefings.case_pdca("jp-nagano-wine", "zh-TW") is None

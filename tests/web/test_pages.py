@@ -424,6 +424,9 @@ def test_cases_review_and_case_pages_draw_their_charts_and_chains(client) -> Non
     sakai = client.get("/cases/jp-sakai-senkogata").text
     assert 'class="diagram target-chart"' in sakai and 'class="section chain-section"' in sakai
     assert 'data-basket-add="jp-sakai-senkogata"' in sakai
+    assert (
+        'id="pdca-heading"' in client.get("/cases/jp-mashiko-ware").text and 'id="pdca-heading"' not in sakai
+    )
     review = client.post(
         "/review", data={"title": "老街", "kpis": "辦理老街導覽活動20場\n全鎮觀光人數成長10%"}
     ).text

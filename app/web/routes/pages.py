@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from app.graphics.diagrams import logic_chain_svg
+from app.graphics.diagrams import logic_chain_svg, pdca_svg
 from app.i18n import catalog
 from app.knowledge.documents import CATEGORIES, FACTORS
 from app.kpi.report import critique_context, to_markdown
@@ -75,6 +75,7 @@ def case_page(page: PageDep, library: CasesDep, briefings: BriefingsDep, case_id
         return page.not_found()
     similar = library.similar(f"{case.title}\n{case.body}", k=4, exclude=case.case_id)
     chain = briefings.case_chain(case.case_id, page.lang)
+    pdca = briefings.case_pdca(case.case_id, page.lang)
     return page.render(
         "case.html",
         "cases",
@@ -82,6 +83,7 @@ def case_page(page: PageDep, library: CasesDep, briefings: BriefingsDep, case_id
         kpi_groups=kpis_by_level(case.kpis),
         similar=similar,
         chain=Markup(logic_chain_svg(chain)) if chain else None,
+        pdca=Markup(pdca_svg(pdca)) if pdca else None,
         target_chart=target_actual_chart(library.cases[case.case_id].kpis, page.lang),
         s=catalog(page.lang).briefing,
     )
