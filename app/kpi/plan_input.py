@@ -38,6 +38,13 @@ def describe(exc: ValidationError, lang: Lang = "en") -> str:
             parts.append(words[key].format(where=where, limit=context["max_length"]))
         elif kind in ("string_too_short", "too_short"):
             parts.append(words["too_short"].format(where=where))
+        elif kind == "text_invalid":  # a lone surrogate, in a field or in KPI n
+            where = (
+                words["kpi"].format(n=context["n"])
+                if context.get("n")
+                else words.get(context["field"], where)
+            )
+            parts.append(words["not_text"].format(where=where))
         elif kind == "missing":
             parts.append(words["missing"].format(where=where))
         elif kind in ("float_parsing", "float_type", "int_parsing", "finite_number"):
@@ -69,6 +76,8 @@ def parse_plan(text: str, fmt: Literal["json", "yaml"], lang: Lang = "en") -> Cr
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise PlanInputError(f"not valid {fmt.upper()}{where}: {str(exc).splitlines()[0]}") from exc
+    except RecursionError as exc:  # thousands of nested brackets: no plan is written so
+        raise PlanInputError(catalog(lang).validation["too_deep"].format(fmt=fmt.upper())) from exc
     if not isinstance(data, dict):
         raise PlanInputError("the plan must be an object with at least `kpis` (a list)")
     try:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.cases.schemas import ComparableCase
@@ -13,6 +14,7 @@ from app.knowledge.documents import Category, Level
 
 MAX_KPIS = 100
 MAX_KPI_CHARS = 500
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_ABS_VALUE = 1e15  # larger than any budget or count a plan could mean
 Severity = Literal["error", "warning", "info"]
 Direction = Literal["increase", "decrease", "maintain"]
@@ -75,6 +77,26 @@ class CritiqueRequest(BaseModel):
     @classmethod
     def _reasonable_budget(cls, value: float | None) -> float | None:
         return _finite(value, "budget")
+
+    @model_validator(mode="after")
+    def _valid_text(self) -> CritiqueRequest:
+        """Text a JSON escape or a plan file can carry but no page or response can hold: a lone surrogate."""
+        texts: list[tuple[str, int, str | None]] = [
+            ("title", 0, self.title),
+            ("description", 0, self.description),
+        ]
+        for i, kpi in enumerate(self.kpis):
+            names = [kpi] if isinstance(kpi, str) else [kpi.name, kpi.unit, kpi.deadline, kpi.baseline_year]
+            texts += [("kpis", i + 1, name) for name in names]
+        for field, n, text in texts:
+            if text and _SURROGATE.search(text):
+                where = f"KPI {n}" if n else field
+                raise PydanticCustomError(
+                    "text_invalid",
+                    "{where} is not valid text (it holds a lone surrogate)",
+                    {"where": where, "field": field, "n": n},
+                )
+        return self
 
     @field_validator("kpis")
     @classmethod

@@ -117,7 +117,7 @@ async def read_review_form(
             return shown, plan, None
         plan_json = _text(form, "plan_json")
         if plan_json:  # a plan read from a file earlier (the download form)
-            plan = parse_plan(plan_json, "json")
+            plan = parse_plan(plan_json, "json", lang)
             return form_from_plan(plan, file_name=_text(form, "file_name") or "plan.json"), plan, None
     except PlanInputError as exc:
         return fields, None, str(exc)

@@ -58,6 +58,9 @@ def test_html_report_escapes_plan_text(real_settings, real_kb, tmp_path: Path) -
         (["critique", "--json", "-"], "[1, 2]", "kpis"),
         (["critique", "--json", "-"], '{"kpis": [42]}', "KPI 1"),  # counted from 1
         (["critique", "--format", "pdf", "-"], "{}", "--format"),
+        # issue 13: these ended in a traceback and exit 1
+        (["critique", "--json", "-"], "[" * 5000 + "]" * 5000, "nested too deeply"),
+        (["critique", "--json", "-"], '{"kpis": ["\\udbff 人數由1增加至2"]}', "KPI 1"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(real_settings, real_kb, args, stdin, needle) -> None:

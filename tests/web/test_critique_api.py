@@ -139,3 +139,55 @@ def test_explain_adds_llm_wording_without_changing_findings(client, real_service
     assert explained == plain
     # without an LLM, explain=true returns the rule result as it is
     assert client.post("/api/critique?explain=true", json=PLAN).json() == plain
+
+
+def test_bad_text_and_nesting_are_clear_422s_never_500s(client) -> None:
+    """Found by the load and fault test (issue 13): a lone surrogate inside a text KPI, and a plan nested
+    thousands deep, gave 500s."""
+    raw = client.post(
+        "/api/critique",
+        content='{"kpis": ["\\udbff 人數由1增加至2"]}',
+        headers={"content-type": "application/json"},
+    )
+    assert raw.status_code == 422 and "KPI 1" in raw.json()["error"]
+    nested = client.post("/review", data={"title": "x", "plan_json": "[" * 5000 + "]" * 5000})
+    assert nested.status_code == 422 and "巢狀層次過深" in nested.text
+    surrogate = client.post("/review", data={"title": "x", "plan_json": '{"kpis": ["\\udbff x"]}'})
+    assert surrogate.status_code == 422 and "第 1 個 KPI含有無效的字元" in surrogate.text
+    deep_yaml = client.post(
+        "/review?lang=en",
+        files={"file": ("p.yaml", b"[" * 3000 + b"]" * 3000, "text/yaml")},
+        data={"title": "x"},
+    )
+    assert deep_yaml.status_code == 422 and "nested too deeply" in deep_yaml.text
+
+
+def test_a_chunked_body_is_refused_on_the_bytes_read(client) -> None:
+    """With no Content-Length the limit holds on what is actually read (issue 13: a 300 MiB chunked body was read
+    whole): JSON routes and the review upload both answer 413 once the first megabyte has passed."""
+
+    def chunks(prefix: bytes, total: int):
+        yield prefix
+        for _ in range(total // 65536):
+            yield b"a" * 65536
+
+    sent = client.post(
+        "/api/critique",
+        content=chunks(b'{"kpis": ["', 3_000_000),
+        headers={"content-type": "application/json"},
+    )
+    assert sent.status_code == 413 and "request body over" in sent.json()["error"]
+    boundary = "sosei-test"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.yaml"\r\n\r\n'.encode()
+    upload = client.post(
+        "/review",
+        content=chunks(head, 3_000_000),
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert upload.status_code == 413
+    small = client.post(
+        "/api/critique",
+        content=iter([b'{"kpis": ["', "人數由1增加至2".encode(), b'"]}']),
+        headers={"content-type": "application/json"},
+    )
+    assert small.status_code == 200
