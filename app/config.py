@@ -137,6 +137,11 @@ class Settings(BaseSettings):
     port: int = Field(
         8000, validation_alias=AliasChoices("SOSEI_PORT", "PORT"), description="Port `sosei serve` listens on"
     )
+    allowed_hosts: list[str] = Field(
+        ["localhost", "127.0.0.1", "[::1]", "testserver"],
+        description="Host names the app answers to (others get 400: no DNS rebinding); add the public name "
+        'when serving beyond loopback, e.g. `["sosei.example.gov.tw"]`',
+    )
 
     @property
     def chroma_dir(self) -> Path:

@@ -65,6 +65,7 @@ class Toolbar:
     back: str
     back_label: str
     script: str
+    css: str  # the print CSS as a file: the page's CSP allows no inline style
 
 
 def _linker(base_url: str) -> Callable[[str], str]:
@@ -89,6 +90,11 @@ def diagrams(briefing: Briefing) -> dict[str, Markup]:
         "chain": Markup(logic_chain_svg(briefing.logic_chain)) if briefing.logic_chain else Markup(""),
         "pdca": Markup(pdca_svg(briefing.pdca)) if briefing.pdca else Markup(""),
     }
+
+
+def print_css() -> str:
+    """The print page's and the PDF's stylesheet (inline in files, served as a file to the browser)."""
+    return TEMPLATE_LOADER.get_source(_HTML, "briefing_print.css")[0]
 
 
 def to_html(briefing: Briefing, base_url: str = "", toolbar: Toolbar | None = None) -> str:

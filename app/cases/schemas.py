@@ -62,7 +62,7 @@ class SimilarRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=20_000)
-    k: int = Field(5, ge=1, le=20)
+    k: int = Field(5, ge=1, le=20, strict=True)
     category: Category | None = None
 
     @field_validator("text")

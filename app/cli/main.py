@@ -31,6 +31,9 @@ cli = typer.Typer(
 )
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 class BadInput(Exception):
     """Raised for input the user can fix; becomes exit status 2."""
 
@@ -277,7 +280,17 @@ def serve(
     from app.web.app import create_app
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    bind = host or settings.host
+    if (
+        bind not in LOOPBACK
+    ):  # HOST=0.0.0.0 is common in containers; say so loudly rather than serve the world quietly
+        typer.secho(
+            f"sosei: warning: listening on {bind}, beyond this machine; pages answer only the host names in "
+            f"SOSEI_ALLOWED_HOSTS ({', '.join(settings.allowed_hosts)})",
+            err=True,
+            fg="yellow",
+        )
+    uvicorn.run(create_app(settings), host=bind, port=port or settings.port)
 
 
 @cli.command(name="eval")

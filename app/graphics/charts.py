@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 from typing import Any
 
 import pygal
@@ -110,3 +112,13 @@ def bar_chart_svg(spec: BarChartSpec) -> str:
         chart.add(series.label, series.values[order])
     chart.add_xml_filter(_drop_script_and_comments)
     return chart.render(is_unicode=True)
+
+
+def chart_image(spec: BarChartSpec) -> str:
+    """The chart as an <img> holding the SVG as a data: URI: a page with a strict Content-Security-Policy (no
+    inline styles) still shows pygal's styled chart, and an image never runs script."""
+    svg = bar_chart_svg(spec)
+    if not svg.lstrip().startswith("<?xml"):
+        svg = '<?xml version="1.0" encoding="utf-8"?>' + svg
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img class="chart" src="data:image/svg+xml;base64,{data}" alt="{html.escape(spec.title)}">'

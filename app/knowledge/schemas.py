@@ -56,7 +56,7 @@ class SearchRequest(SearchFilters):
     """Body of POST /api/search and the arguments of `sosei search`."""
 
     query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="Question or keywords")
-    k: int = Field(5, ge=1, le=MAX_K, description=f"Number of passages, 1–{MAX_K}")
+    k: int = Field(5, ge=1, le=MAX_K, strict=True, description=f"Number of passages, 1–{MAX_K}")
     mode: SearchMode = "hybrid"
 
     @field_validator("query")

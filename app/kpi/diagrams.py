@@ -7,7 +7,7 @@ from collections import Counter
 
 from markupsafe import Markup
 
-from app.graphics.charts import bar_chart_svg
+from app.graphics.charts import chart_image
 from app.graphics.diagrams import logic_chain_svg
 from app.graphics.models import BarChartSpec, BarSeries, ChainColumn, ChainItem, LogicChainSpec
 from app.i18n import Lang, catalog
@@ -87,5 +87,5 @@ def drawings(result: CritiqueResponse | None, lang: Lang) -> dict[str, Markup]:
     chart = findings_chart(result, lang)
     return {
         "chain": Markup(logic_chain_svg(plan_chain(result, lang))),
-        "findings": Markup(bar_chart_svg(chart)) if chart else Markup(""),
+        "findings": Markup(chart_image(chart)) if chart else Markup(""),
     }

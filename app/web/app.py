@@ -14,6 +14,7 @@ from app.config import Settings, get_settings
 from app.services import Services, build_services
 from app.web.errors import BodySizeLimit, install_error_handlers
 from app.web.routes import assistant, briefings, critique, health, pages, search
+from app.web.security import install_security
 from app.web.templating import build_templates
 
 logger = logging.getLogger("sosei.web")
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.templates = build_templates()
     app.add_middleware(BodySizeLimit)
+    install_security(app, settings)
     install_error_handlers(app)
     for router in (health.router, search.router, critique.router, assistant.router, briefings.api):
         app.include_router(router)

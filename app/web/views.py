@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from markupsafe import Markup
 
 from app.cases.library import CaseLibrary
-from app.graphics.charts import bar_chart_svg
+from app.graphics.charts import chart_image
 from app.graphics.models import BarChartSpec, BarSeries
 from app.i18n import Lang, catalog
 from app.i18n.glossary import Term, glossary
@@ -118,7 +118,7 @@ def level_mix_chart(library: CaseLibrary, lang: Lang) -> Markup:
         ],
         stacked=True,
     )
-    return Markup(bar_chart_svg(spec))
+    return Markup(chart_image(spec))
 
 
 def target_actual_chart(kpis: Iterable[KpiEntry], lang: Lang) -> Markup | None:
@@ -147,4 +147,4 @@ def target_actual_chart(kpis: Iterable[KpiEntry], lang: Lang) -> Markup | None:
         horizontal=True,
         value_suffix="%",
     )
-    return Markup(bar_chart_svg(spec))
+    return Markup(chart_image(spec))

@@ -131,9 +131,18 @@ def test_print_page_draws_the_chain_and_pdca_inline_and_has_an_answers_page(tour
 
 
 def test_print_page_with_a_toolbar_loads_its_script(tourism_pack: Briefing) -> None:
-    toolbar = export.Toolbar(back="/briefings?theme=x", back_label="back", script="/static/print.js")
-    tags = parse(export.to_html(tourism_pack, toolbar=toolbar))
+    toolbar = export.Toolbar(
+        back="/briefings?theme=x", back_label="back", script="/static/print.js", css="/briefings/print.css"
+    )
+    html = export.to_html(tourism_pack, toolbar=toolbar)
+    tags = parse(html)
     assert [attrs.get("src") for tag, attrs in tags.tags if tag == "script"] == ["/static/print.js"]
+    # Served pages allow no inline style (CSP): the stylesheet is linked; files (PDF, CLI) keep it inline.
+    assert (
+        "link",
+        {"rel": "stylesheet", "href": "/briefings/print.css"},
+    ) in tags.tags and "<style>" not in html
+    assert "<style>" in export.to_html(tourism_pack)
     assert ("a", {"href": "#", "id": "print-now"}) in tags.tags
 
 

@@ -118,3 +118,18 @@ def test_labels_are_escaped():
 def test_every_series_needs_one_value_per_category():
     with pytest.raises(ValidationError):
         BarChartSpec(title="t", categories=["a", "b"], series=[BarSeries(label="s", values=[1])])
+
+
+def test_a_chart_image_carries_the_chart_as_a_data_uri() -> None:
+    import base64
+    import re
+
+    from app.graphics.charts import chart_image
+
+    spec = BarChartSpec(title="<標題> & x", categories=["觀光"], series=[BarSeries(label="s", values=[3.0])])
+    img = chart_image(spec)
+    assert img.startswith('<img class="chart"') and 'alt="&lt;標題&gt; &amp; x"' in img
+    data = re.search(r"base64,([^\"]+)", img)
+    assert data is not None
+    svg = base64.b64decode(data.group(1)).decode("utf-8")
+    assert "觀光" in svg and "<script" not in svg

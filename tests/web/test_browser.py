@@ -236,8 +236,9 @@ def test_keyboard_skip_link_and_visible_focus(page) -> None:
     skip = page.locator(".skip-link")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     # Moved on screen when focused, after a 0.15 s transition: wait for it rather than read it mid-way.
+    # A function, not an expression: an expression is eval'd in the page, which its CSP (no 'unsafe-eval') refuses.
     page.wait_for_function(
-        "document.querySelector('.skip-link').getBoundingClientRect().top >= 0", timeout=3000
+        "() => document.querySelector('.skip-link').getBoundingClientRect().top >= 0", timeout=3000
     )
     assert skip.bounding_box()["y"] >= 0
     page.keyboard.press("Enter")

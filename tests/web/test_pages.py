@@ -3,6 +3,7 @@ Markdown download and escaping of untrusted text."""
 
 from __future__ import annotations
 
+import base64
 import html as html_lib
 import json
 import re
@@ -418,9 +419,14 @@ def test_review_shows_what_was_read_from_a_pasted_row_a_range_and_a_bare_change(
 
 def test_cases_review_and_case_pages_draw_their_charts_and_chains(client) -> None:
     """The level mix across the corpus, a case's own chain and its target against its actual, and a reviewed
-    plan's chain with its findings by rule: inline SVG, no script."""
+    plan's chain with its findings by rule. Charts are SVG images (data: URIs), diagrams inline SVG; no script."""
+
+    def charts(page: str) -> list[str]:
+        uris = re.findall(r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)"', page)
+        return [base64.b64decode(uri).decode("utf-8") for uri in uris]
+
     cases = client.get("/cases").text
-    assert 'class="diagram level-chart"' in cases and "<svg" in cases
+    assert 'class="diagram level-chart"' in cases and any("觀光振興" in chart for chart in charts(cases))
     sakai = client.get("/cases/jp-sakai-senkogata").text
     assert 'class="diagram target-chart"' in sakai and 'class="section chain-section"' in sakai
     assert 'data-basket-add="jp-sakai-senkogata"' in sakai
@@ -432,4 +438,16 @@ def test_cases_review_and_case_pages_draw_their_charts_and_chains(client) -> Non
     ).text
     assert "critique-drawings" in review and "缺計畫成果指標" in review
     for page in (cases, sakai, review):
-        assert "<script>" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+        drawn = charts(page) + re.findall(r"<svg.*?</svg>", page, flags=re.S)
+        assert drawn and not any("<script" in svg for svg in drawn)
+
+
+def test_security_headers_and_allowed_hosts(client) -> None:
+    """A CSP with no 'unsafe-inline', no sniffing, no framing; a Host header not in SOSEI_ALLOWED_HOSTS gets 400
+    (DNS rebinding)."""
+    for path in ("/", "/cases/jp-sakai-senkogata", "/api/cases"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400

@@ -31,7 +31,11 @@ def _sse(events: Iterator[tuple[str, object]]) -> Iterator[str]:
         yield f"event: {event}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
-@router.post("/chat")
+@router.post(
+    "/chat",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": "SSE"}},
+)
 def chat(body: AskRequest, answers: AnswersDep) -> StreamingResponse:
     """Server-Sent Events: `meta`, then `token` events (sentences in extractive mode), optional `notice`,
     then one `citations` event, then `done` with the full `ask` shape."""

@@ -89,10 +89,18 @@ def briefing_export(
     return file_response(pack, format, services.settings.public_url or str(request.base_url), back)
 
 
+@router.get("/briefings/print.css", response_class=Response)
+def print_stylesheet() -> Response:
+    return Response(export.print_css(), media_type="text/css; charset=utf-8")
+
+
 def file_response(pack: Briefing, fmt: Format, base_url: str, back: str = "") -> Response:
     if fmt == "html":
         toolbar = export.Toolbar(
-            back=back, back_label=catalog(pack.lang).briefing["page_title"], script="/static/print.js"
+            back=back,
+            back_label=catalog(pack.lang).briefing["page_title"],
+            script="/static/print.js",
+            css="/briefings/print.css",
         )
         return HTMLResponse(
             export.to_html(pack, base_url="" if back else base_url, toolbar=toolbar if back else None)
