@@ -22,7 +22,7 @@ from pptx.util import Emu, Pt
 from app.briefings.schemas import Briefing
 from app.graphics.diagrams import logic_chain_svg, pdca_svg
 from app.i18n import catalog
-from app.kpi.numbers import format_number
+from app.kpi.numbers import figure_text
 
 TEMPLATE_LOADER = PackageLoader("app.briefings", "templates")
 MEDIA_TYPES = {
@@ -35,14 +35,6 @@ MEDIA_TYPES = {
 SUFFIXES = {"html": "html", "slides": "html", "md": "md", "pdf": "pdf", "pptx": "pptx"}
 
 
-def _value(item: float | int | str | None) -> str:
-    if item is None:
-        return ""
-    if isinstance(item, int | float) and not isinstance(item, bool):
-        return format_number(float(item))
-    return str(item)
-
-
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=TEMPLATE_LOADER,
@@ -50,7 +42,7 @@ def _environment(autoescape: bool) -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.globals.update(value=_value)
+    env.globals.update(value=figure_text)
     return env
 
 
@@ -114,7 +106,7 @@ def to_slides(briefing: Briefing, reveal_url: str, base_url: str = "", back: str
 def to_markdown(briefing: Briefing, base_url: str = "") -> str:
     def figures(kpi: Any, strings: dict[str, str]) -> str:
         parts = [
-            f"{strings[name]} {_value(getattr(kpi, name))}{kpi.unit or ''}（{getattr(kpi, f'{name}_year')}）"
+            f"{strings[name]} {figure_text(getattr(kpi, name))}{kpi.unit or ''}（{getattr(kpi, f'{name}_year')}）"
             for name in ("baseline", "target", "actual")
             if getattr(kpi, name) is not None
         ]

@@ -328,3 +328,12 @@ def format_number(value: float | None, fallback: str = "") -> str:
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def figure_text(item: float | int | str | None) -> str:
+    """A corpus figure as people read it: 29470000.0 → 29,470,000; text stays as it is."""
+    if item is None:
+        return ""
+    if isinstance(item, int | float) and not isinstance(item, bool):
+        return format_number(float(item))
+    return str(item)

@@ -17,22 +17,13 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, se
 from app.briefings.export import TEMPLATE_LOADER as BRIEFING_TEMPLATES
 from app.i18n import Lang, catalog
 from app.knowledge.documents import CATEGORIES, FACTORS
-from app.kpi.numbers import format_number
+from app.kpi.numbers import figure_text, format_number
 from app.kpi.report import TEMPLATE_LOADER as CRITIQUE_TEMPLATES
 from app.web import i18n
 from app.web.markdown import render_markdown, section_id, split_at_table
 
 ASSET_VERSION = "2"
 LEVELS = ("overall", "outcome", "output")
-
-
-def value(item: float | int | str | None) -> str:
-    """A corpus figure as people read it: 29470000.0 → 29,470,000; text stays as it is."""
-    if item is None:
-        return ""
-    if isinstance(item, int | float) and not isinstance(item, bool):
-        return format_number(float(item))
-    return str(item)
 
 
 def build_templates() -> Jinja2Templates:
@@ -46,7 +37,7 @@ def build_templates() -> Jinja2Templates:
         section_id=section_id,
         split_at_table=split_at_table,
         format_number=format_number,
-        value=value,
+        value=figure_text,
         asset_version=ASSET_VERSION,
         CATEGORIES=CATEGORIES,
         FACTOR_KEYS=tuple(FACTORS),
