@@ -63,6 +63,18 @@ class CaseLibrary:
     def cases(self) -> dict[str, Document]:
         return self.corpus.of_kind("case")
 
+    @cached_property
+    def _folded(self) -> dict[str, tuple[str, str]]:
+        """Each case's (title, place, project and aliases; body), folded once for word search rather than on
+        every query."""
+        return {
+            case_id: (
+                fold(f"{case.title} {case.place} {case.project or ''} {' '.join(case.aliases)}"),
+                fold(case.body),
+            )
+            for case_id, case in self.cases.items()
+        }
+
     def as_comparable(self, case: Document, score: float = 0.0, why: str = "") -> ComparableCase:
         shared = summary(case).model_dump(
             include={"case_id", "title", "place", "country", "category", "factors"}
@@ -172,13 +184,7 @@ class CaseLibrary:
         for hit in self.kb.retriever.search(query, k=MEANING_HITS, filters=filters, mode="hybrid"):
             if hit.doc_id in pool and hit.doc_id not in scores:
                 scores[hit.doc_id] = hit.score
-        texts = {
-            case_id: (
-                fold(f"{case.title} {case.place} {case.project or ''} {' '.join(case.aliases)}"),
-                fold(case.body),
-            )
-            for case_id, case in pool.items()
-        }
+        texts = {case_id: self._folded[case_id] for case_id in pool}
         # A part weighs by how rare it is among the cases (「臺東」 says more than 「地方創生」); a case is ranked by
         # the share of the query's weight it holds, then by where it holds it, then by retrieval.
         holders = [
