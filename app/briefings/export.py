@@ -20,7 +20,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
 from app.briefings.schemas import Briefing
-from app.graphics.diagrams import logic_chain_svg, pdca_svg
+from app.graphics.diagrams import PDCA_POSITIONS, logic_chain_svg, pdca_svg
 from app.i18n import catalog
 from app.kpi.numbers import figure_text
 
@@ -225,15 +225,8 @@ class _Deck:
         width = Emu((self.prs.slide_width - 2 * left - gap * (count - 1)) // count)
         for i, column in enumerate(chain.columns):
             x = Emu(left + i * (width + gap))
-            box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, top, width, Emu(4700000))
-            box.fill.solid()
-            box.fill.fore_color.rgb = CHAIN_FILLS.get(column.key, CHAIN_FILLS["input"])
-            box.line.color.rgb = NAVY
-            frame = box.text_frame
-            frame.word_wrap = True
-            frame.vertical_anchor = MSO_ANCHOR.TOP
-            frame.paragraphs[0].text = column.heading
-            self._style(frame.paragraphs[0], SMALL_PT + 2, bold=True, color=NAVY)
+            fill = CHAIN_FILLS.get(column.key, CHAIN_FILLS["input"])
+            frame = self._box(slide, (x, top, width, Emu(4700000)), fill, column.heading, SMALL_PT + 2)
             for item in column.items or []:
                 paragraph = frame.add_paragraph()
                 paragraph.text = f"• {item.text}"
@@ -260,20 +253,11 @@ class _Deck:
         if pdca is None:
             return
         slide = self._slide(self.s["sec_pdca"])
-        positions = {"P": (0, 0), "D": (1, 0), "C": (1, 1), "A": (0, 1)}
         width, height, left, top = Emu(5300000), Emu(2300000), Emu(700000), Emu(1450000)
         for stage in pdca.stages:
-            col, row = positions[stage.key]
+            col, row = PDCA_POSITIONS[stage.key]  # clockwise, as the SVG cycle draws them
             x, y = Emu(left + col * (width + 200000)), Emu(top + row * (height + 200000))
-            box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, y, width, height)
-            box.fill.solid()
-            box.fill.fore_color.rgb = PDCA_FILLS[stage.key]
-            box.line.color.rgb = NAVY
-            frame = box.text_frame
-            frame.word_wrap = True
-            frame.vertical_anchor = MSO_ANCHOR.TOP
-            frame.paragraphs[0].text = stage.heading
-            self._style(frame.paragraphs[0], BODY_PT + 2, bold=True, color=NAVY)
+            frame = self._box(slide, (x, y, width, height), PDCA_FILLS[stage.key], stage.heading, BODY_PT + 2)
             paragraph = frame.add_paragraph()
             paragraph.text = stage.text
             self._style(paragraph, SMALL_PT + 3, color=INK)
@@ -297,6 +281,22 @@ class _Deck:
         self._bullets(
             self.s["sec_sources"], [(f"{link.title} — {self.link(link.url)}", 0) for link in self.b.sources]
         )
+
+    def _box(
+        self, slide: Slide, place: tuple[Emu, Emu, Emu, Emu], fill: RGBColor, heading: str, size: int
+    ) -> Any:
+        """A rounded, filled box with its heading: a diagram step the presenter can still edit. Returns its text
+        frame, for what goes under the heading."""
+        box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, *place)
+        box.fill.solid()
+        box.fill.fore_color.rgb = fill
+        box.line.color.rgb = NAVY
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        frame.paragraphs[0].text = heading
+        self._style(frame.paragraphs[0], size, bold=True, color=NAVY)
+        return frame
 
     # text ----------------------------------------------------------------------------------------------------
     @staticmethod
