@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint eval ingest docs clean-data
+.PHONY: run test test-server lint eval ingest docs clean-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ run: $(VENV)/.install-stamp $(VENV)/.briefing-stamp
 
 test: lint $(VENV)/.chromium-stamp $(VENV)/.briefing-stamp
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+# The whole suite with its index in a Chroma server (the tests start `chroma run` on loopback themselves).
+test-server: $(VENV)/.test-stamp $(VENV)/.chromium-stamp $(VENV)/.briefing-stamp
+	HF_HUB_OFFLINE=1 SOSEI_TEST_STORE=server $(BIN)/python -m pytest
 
 # Static checks: lint, format, the layer contract (pyproject.toml [tool.importlinter]), types.
 lint: $(VENV)/.test-stamp

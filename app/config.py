@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server")
     collection: str = Field("sosei", description="Chroma collection name")
+    index_check_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="How often a running server looks for index changes made by other processes (0: every request)",
+    )
 
     # Embeddings
     embed_model: str = Field(
@@ -137,11 +142,61 @@ class Settings(BaseSettings):
     port: int = Field(
         8000, validation_alias=AliasChoices("SOSEI_PORT", "PORT"), description="Port `sosei serve` listens on"
     )
+    workers: int = Field(
+        1, ge=1, le=64, description="Worker processes `sosei serve` starts (they share one index)"
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies trusted to set X-Forwarded-For (the client address that rate limits and logs use)",
+    )
+    read_timeout_seconds: float = Field(
+        15.0, gt=0, description="A request body that stalls this long between reads gets 408"
+    )
+    keep_alive_seconds: int = Field(5, ge=1, description="Idle keep-alive connections close after this long")
+    rate_limits_enabled: bool = Field(
+        True, description="Per-client rate limits on ask, chat, critique and feedback"
+    )
+    rate_limit_answers: str = Field(
+        "30/minute", description="Per client: questions to /api/ask and /api/chat"
+    )
+    rate_limit_critique: str = Field(
+        "60/minute", description="Per client: critiques (/api/critique, the review page and its report)"
+    )
+    rate_limit_feedback: str = Field("20/minute", description="Per client: ratings sent to /api/feedback")
+    rate_limit_login: str = Field(
+        "10/minute", description="Per client: login attempts (tokens cannot be guessed)"
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Server logs as text lines or as JSON lines; each line carries the request id"
+    )
     allowed_hosts: list[str] = Field(
         ["localhost", "127.0.0.1", "[::1]", "testserver"],
         description="Host names the app answers to (others get 400: no DNS rebinding); add the public name "
         'when serving beyond loopback, e.g. `["sosei.example.gov.tw"]`',
     )
+
+    # Staff uploads and access (the admin page and API)
+    upload_max_mb: int = Field(20, ge=1, le=200, description="Largest file staff may upload, in MB")
+    tokens: dict[str, Literal["admin", "reader"]] = Field(
+        {},
+        description="Access tokens by their SHA-256 (hex) → role; `sosei token --role admin` makes one. "
+        "admin: uploads and feedback; reader: the pages when `public_access` is off",
+    )
+    public_access: bool = Field(
+        True, description="Pages and the question API are open to anyone; off: readers and admins log in"
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Signs login sessions and CSRF tokens; unset: a random key kept in the data directory",
+    )
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="How long a login lasts")
+    cookie_secure: bool = Field(
+        True, description="Login and CSRF cookies only over HTTPS (browsers also allow them on localhost)"
+    )
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def chroma_dir(self) -> Path:

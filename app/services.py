@@ -23,6 +23,7 @@ from app.knowledge.schemas import IngestReport
 from app.knowledge.service import KnowledgeBase
 from app.kpi.service import CritiqueService
 from app.llm import build_chat_model
+from app.uploads.service import UploadService
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,16 @@ class Services:
     answers: AnswerService
     feedback: FeedbackStore
     briefings: BriefingService
+    uploads: UploadService
     chat_model: BaseChatModel | None
 
     def ensure_index(self, show_progress: bool | None = None) -> IngestReport | None:
-        """Index the corpus folder when the store is empty; None when it already holds an index."""
-        if not self.knowledge.is_empty():
-            return None
-        return self.knowledge.ingest(show_progress=show_progress)
+        """Index the corpus folder when the store is empty; None when it already holds an index. Holds the
+        index's write lock while it decides, so workers starting together index it once."""
+        with self.knowledge.store.writing():
+            if not self.knowledge.is_empty():
+                return None
+            return self.knowledge.ingest(show_progress=show_progress)
 
     def warm(self) -> None:
         """Load the embedding model, the BM25 index and the corpus now rather than on the first request."""
@@ -67,5 +71,6 @@ def build_services(
         answers=AnswerService(knowledge, chat_model=chat_model, corpus=corpus),
         feedback=FeedbackStore(settings.feedback_db),
         briefings=BriefingService(corpus, cases, critique),
+        uploads=UploadService(settings, knowledge),
         chat_model=chat_model,
     )

@@ -6,11 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.knowledge.lexical import tokenize
@@ -74,14 +81,79 @@ def hashing_embedder() -> HashingEmbedder:
 
 
 @pytest.fixture
-def tmp_settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS)
+def tmp_settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    store = os.environ.get("SOSEI_TEST_STORE", "embedded")
+    return Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS, **store_overrides(store, request))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A data directory for the session, with the real bundled model and the full corpus indexed."""
-    return Settings(data_dir=tmp_path_factory.mktemp("sosei-data"), corpus_dir=CORPUS, eval_dir=REPO / "eval")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A real Chroma server (`chroma run`, shipped with chromadb) on loopback for the session."""
+    import httpx
+
+    port = free_port()
+    folder = tmp_path_factory.mktemp("chroma-server")
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(folder / "db"),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.time() > deadline:
+            process.kill()
+            pytest.fail(f"chroma run did not start: {(folder / 'server.log').read_text()[-2000:]}")
+        time.sleep(0.2)
+    yield "127.0.0.1", port
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+STORES = ("embedded", "server")
+
+
+def store_overrides(store: str, request: pytest.FixtureRequest) -> dict[str, object]:
+    """Settings that put an index in the embedded store or, with its own collection, in the session's Chroma
+    server."""
+    if store == "embedded":
+        return {}
+    host, port = request.getfixturevalue("chroma_server")
+    return {"chroma_host": host, "chroma_port": port, "collection": f"t-{uuid.uuid4().hex}"}
+
+
+@pytest.fixture(params=STORES)
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., Settings]:
+    """Builds Settings for one index, in each store in turn: the store, ingest and retrieval tests run against
+    the embedded store and a real Chroma server."""
+    fixed = {"data_dir": tmp_path / "data", "corpus_dir": CORPUS, **store_overrides(request.param, request)}
+
+    def make(**overrides: object) -> Settings:
+        return Settings(**{**fixed, **overrides})  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Settings:
+    """A data directory for the session, with the real bundled model and the full corpus indexed. With
+    SOSEI_TEST_STORE=server the index lives in a Chroma server instead (`make test-server` runs the whole
+    suite that way)."""
+    store = os.environ.get("SOSEI_TEST_STORE", "embedded")
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("sosei-data"),
+        corpus_dir=CORPUS,
+        eval_dir=REPO / "eval",
+        rate_limits_enabled=False,  # the suite asks far more often than a person; tests/web/test_serving.py checks them
+        cookie_secure=False,  # test clients speak plain HTTP; tests/web/test_admin.py checks Secure cookies
+        **store_overrides(store, request),  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +171,17 @@ def real_services(real_settings: Settings, real_kb):
     from app.services import build_services
 
     return build_services(real_settings.model_copy(update={"llm": "none"}), knowledge=real_kb)
+
+
+class FormClient(TestClient):
+    """A test client that posts forms as a browser does after loading the page: with the page's CSRF token
+    (every POST form needs one; tests/web/test_admin.py checks that forms without it are refused)."""
+
+    def post(self, url, *args, data=None, files=None, **kwargs):  # type: ignore[no-untyped-def, override]
+        if (data is not None or files is not None) and "csrftoken" not in (data or {}):
+            data = {**(data or {}), "csrftoken": self.csrf_token()}
+        return super().post(url, *args, data=data, files=files, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/login")
+        return re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]

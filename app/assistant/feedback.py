@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 import threading
@@ -64,3 +66,31 @@ class FeedbackStore:
             db.row_factory = sqlite3.Row
             rows = db.execute("SELECT * FROM feedback ORDER BY id").fetchall()
         return [dict(row) | {"citations": json.loads(row["citations"])} for row in rows]
+
+    def recent(self, limit: int = 200) -> list[dict]:
+        """The newest ratings first (an empty list before the first one)."""
+        if not self.path.exists():
+            return []
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute("SELECT * FROM feedback ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(row) | {"citations": json.loads(row["citations"])} for row in rows]
+
+    def to_csv(self) -> str:
+        """Every rating as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese right)."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["id", "created_at", "rating", "question", "answer", "cited_documents", "comment", "mode"]
+        )
+        for row in self.all() if self.path.exists() else []:
+            cited = " ".join(dict.fromkeys(str(c.get("doc_id", "")) for c in row["citations"]))
+            cells = [row["question"], row["answer"], cited, row["comment"] or "", row["mode"] or ""]
+            writer.writerow([row["id"], row["created_at"], row["rating"], *map(_inert, cells)])
+        return "\ufeff" + out.getvalue()
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: anyone can type a question starting with `=`, which Excel would run
+    as a formula (CSV injection); a leading apostrophe keeps it text."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

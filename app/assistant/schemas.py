@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.i18n import Lang
+from app.knowledge.schemas import NOT_BLANK, WholeNumber
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
@@ -25,7 +26,7 @@ class AskRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra=NOT_BLANK)
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     lang: Lang = "zh-TW"
 
@@ -38,7 +39,7 @@ class AskRequest(BaseModel):
 
 
 class Citation(BaseModel):
-    n: int
+    n: WholeNumber
     chunk_id: str
     doc_id: str
     title: str

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.knowledge.documents import Category, Fact, KpiEntry, Level, Source
+from app.knowledge.schemas import NOT_BLANK, WholeNumber
 
 
 class CaseSummary(BaseModel):
@@ -61,8 +62,8 @@ class SimilarRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=20_000)
-    k: int = Field(5, ge=1, le=20, strict=True)
+    text: str = Field(min_length=1, max_length=20_000, json_schema_extra=NOT_BLANK)
+    k: WholeNumber = Field(5, ge=1, le=20)
     category: Category | None = None
 
     @field_validator("text")

@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (one line on stderr naming what is wrong), 1
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -273,14 +274,20 @@ def brief(
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="Default: PORT or 8000")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Worker processes (default: SOSEI_WORKERS or 1)")
+    ] = None,
 ) -> None:
     """Start the web app and JSON API (indexes corpus/ first if the index is empty)."""
+    import shutil
+
     import uvicorn
 
-    from app.web.app import create_app
+    from app.web.logs import log_config
 
     settings = get_settings()
     bind = host or settings.host
+    count = workers or settings.workers
     if (
         bind not in LOOPBACK
     ):  # HOST=0.0.0.0 is common in containers; say so loudly rather than serve the world quietly
@@ -290,7 +297,41 @@ def serve(
             err=True,
             fg="yellow",
         )
-    uvicorn.run(create_app(settings), host=bind, port=port or settings.port)
+    if count > 1:
+        # Workers are separate processes: /metrics adds up what each wrote to this folder (prometheus_client's
+        # multiprocess mode, which reads the variable when it is first imported, in each worker).
+        metrics_dir = settings.data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
+    uvicorn.run(
+        "app.web.app:create_app",
+        factory=True,
+        host=bind,
+        port=port or settings.port,
+        workers=count,
+        log_config=log_config(settings),
+        timeout_keep_alive=settings.keep_alive_seconds,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
+
+
+@cli.command()
+def token(
+    role: Annotated[
+        str, typer.Option(help="admin (uploads, feedback) or reader (pages when not public)")
+    ] = "admin",
+) -> None:
+    """Make an access token: give the token to the person, put its hash in SOSEI_TOKENS (never the token)."""
+    if role not in ("admin", "reader"):
+        raise BadInput(f"--role: {role!r} is not a role; choose admin or reader")
+    from app.web.auth import hash_token, new_token
+
+    made = new_token()
+    known = {**get_settings().tokens, hash_token(made): role}
+    typer.echo(f"token (give this to the {role}; it is shown only now): {made}")
+    typer.echo(f"SOSEI_TOKENS='{json.dumps(known)}'")
 
 
 @cli.command(name="eval")

@@ -237,7 +237,8 @@ def load_corpus_file(path: Path) -> Document:
     return doc
 
 
-def _upload_id(path: Path) -> str:
+def upload_id(path: Path) -> str:
+    """The id an uploaded file is indexed under: its name and a digest of where it is kept."""
     stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:40] or "file"
     digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
     return f"upload-{stem}-{digest}"
@@ -276,10 +277,11 @@ def load_upload(path: Path) -> Document:
             meta, text = split_front_matter(text)
         except (yaml.YAMLError, ValueError):
             meta = {}
-    title = str(meta.get("title") or path.stem)
+    heading = re.match(r"\s*#\s+(.+)", text) if path.suffix.lower() == ".md" else None
+    title = str(meta.get("title") or (heading.group(1).strip() if heading else "") or path.stem)
     if not text.strip():
         raise DocumentError(f"{path}: no text could be extracted")
-    return Document(id=_upload_id(path), kind="upload", title=title, body=text.strip(), source_path=str(path))
+    return Document(id=upload_id(path), kind="upload", title=title, body=text.strip(), source_path=str(path))
 
 
 def is_corpus_file(path: Path, corpus_dir: Path) -> bool:

@@ -26,6 +26,8 @@ from app.knowledge.store import ChunkStore
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+ProgressCallback = Callable[[int, int], None]
+
 # Bump when chunking or chunk metadata changes, so existing indexes are rebuilt on the next ingest.
 INDEX_VERSION = 2
 
@@ -114,16 +116,36 @@ class Indexer:
             self._embedder = self._embedder_factory()
         return self._embedder
 
-    def ingest(self, paths: Sequence[Path] | None = None, show_progress: bool | None = None) -> IngestReport:
+    def ingest(
+        self,
+        paths: Sequence[Path] | None = None,
+        show_progress: bool | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """`on_progress(done, total)` hears of every document written (chunks embedded so far, of all)."""
         started = time.perf_counter()
         corpus_dir = self.settings.corpus_dir.resolve()
         targets = [Path(p).resolve() for p in (paths or [corpus_dir])]
         docs = load_documents(targets, corpus_dir)
+        with self.store.writing():
+            report = self._apply(docs, targets, show_progress, on_progress)
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _apply(
+        self,
+        docs: list[Document],
+        targets: list[Path],
+        show_progress: bool | None,
+        on_progress: ProgressCallback | None,
+    ) -> IngestReport:
+        """Bring the store in line with `docs`; the caller holds the write lock."""
         model = self.settings.embed_model
         report = IngestReport()
 
         if self.store.embed_models() - {model}:
             self.store.reset()  # another model's vectors cannot be mixed with this one's
+            report.reset = True
 
         states = self.store.doc_states()
         pending: list[tuple[Document, str, list[Chunk]]] = []
@@ -152,6 +174,8 @@ class Indexer:
         self.store.delete_documents(report.removed)
 
         total = sum(len(chunks) for _, _, chunks in pending)
+        if on_progress is not None:
+            on_progress(0, total)
         enabled = sys.stderr.isatty() if show_progress is None else show_progress
         progress: AbstractContextManager = _Progress(total, enabled) if total else nullcontext()
         with progress as bar:
@@ -172,8 +196,13 @@ class Indexer:
                     offset += len(chunks)
                     report.chunks_embedded += len(chunks)
                     bar.advance(len(chunks))
+                    if on_progress is not None:
+                        on_progress(report.chunks_embedded, total)
 
+        if report.changed or not self.store.generation():
+            report.generation = self.store.bump_generation()
+        else:
+            report.generation = self.store.generation()
         report.total_chunks = self.store.count()
         report.total_documents = len(self.store.doc_states())
-        report.seconds = round(time.perf_counter() - started, 3)
         return report

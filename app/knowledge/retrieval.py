@@ -18,12 +18,33 @@ from app.knowledge.embeddings import Embedder
 from app.knowledge.lexical import BM25Index, tokenize
 from app.knowledge.schemas import SearchFilters, SearchHit, SearchMode
 from app.knowledge.store import ChunkStore, StoredChunk
+from app.metrics import RETRIEVAL_SECONDS
 
 
 def indexed_text(chunk: StoredChunk) -> str:
     """The chunk as it was embedded (see passage_text)."""
     meta = chunk.metadata
     return passage_text(str(meta.get("title", "")), str(meta.get("heading", "")), chunk.text)
+
+
+def complete_documents(chunks: list[StoredChunk]) -> list[StoredChunk]:
+    """Only the chunks of documents written whole: while an ingest (or one a crash cut short) is writing a
+    document, none of it is searchable, so nobody is answered from half a document."""
+    present: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for chunk in chunks:
+        present[chunk.doc_id, str(chunk.metadata.get("doc_hash", ""))] += 1
+    versions: defaultdict[str, int] = defaultdict(int)
+    for doc_id, _ in present:
+        versions[doc_id] += 1
+
+    def complete(chunk: StoredChunk) -> bool:
+        expected = chunk.metadata.get("n_chunks")
+        if expected is None:  # written without a manifest (never by sosei's store): nothing to check against
+            return True
+        key = (chunk.doc_id, str(chunk.metadata.get("doc_hash", "")))
+        return versions[chunk.doc_id] == 1 and present[key] == int(expected)
+
+    return [chunk for chunk in chunks if complete(chunk)]
 
 
 class HybridRetriever:
@@ -45,7 +66,7 @@ class HybridRetriever:
         return self._embedder  # type: ignore[return-value]
 
     def refresh(self) -> None:
-        self.chunks = self.store.all_chunks()
+        self.chunks = complete_documents(self.store.all_chunks())
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         mode = self.settings.lexical_tokenizer
         self.bm25 = BM25Index([tokenize(indexed_text(c), mode) for c in self.chunks])
@@ -80,10 +101,11 @@ class HybridRetriever:
         embedded here unless its vector is given."""
         pool = max(self.settings.candidate_pool, k * 3)
         dense: list[tuple[int, float]] = []
-        if mode in ("hybrid", "dense"):
-            vector = self.embed_query(query) if query_vector is None else query_vector
-            dense = self._dense(vector, pool, filters)
-        lexical = self._lexical(query, pool, filters) if mode in ("hybrid", "lexical") else []
+        with RETRIEVAL_SECONDS.labels(mode).time():
+            if mode in ("hybrid", "dense"):
+                vector = self.embed_query(query) if query_vector is None else query_vector
+                dense = self._dense(vector, pool, filters)
+            lexical = self._lexical(query, pool, filters) if mode in ("hybrid", "lexical") else []
         return dense, lexical
 
     def fuse(

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 
 from app.knowledge.documents import Category, Factor
 
 MAX_QUERY_CHARS = 2000
 MAX_K = 50
 SearchMode = Literal["hybrid", "dense", "lexical"]
+
+
+def _whole_number(value: object) -> object:
+    """JSON's integers: 5 and 5.0 (JSON Schema counts both), never true or "5" (which plain int would take)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number), Strict()]
+# For the schema of a text a validator refuses when blank: the rule stated for clients (and schemathesis),
+# while the validator's own message still names the field.
+NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}
 
 
 class SearchFilters(BaseModel):
@@ -55,8 +68,13 @@ class SearchFilters(BaseModel):
 class SearchRequest(SearchFilters):
     """Body of POST /api/search and the arguments of `sosei search`."""
 
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="Question or keywords")
-    k: int = Field(5, ge=1, le=MAX_K, strict=True, description=f"Number of passages, 1–{MAX_K}")
+    query: str = Field(
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+        description="Question or keywords",
+        json_schema_extra=NOT_BLANK,
+    )
+    k: WholeNumber = Field(5, ge=1, le=MAX_K, description=f"Number of passages, 1–{MAX_K}")
     mode: SearchMode = "hybrid"
 
     @field_validator("query")
@@ -104,3 +122,9 @@ class IngestReport(BaseModel):
     seconds: float = 0.0
     total_documents: int = 0
     total_chunks: int = 0
+    reset: bool = Field(False, description="The store was emptied first (the embedding model changed)")
+    generation: str = Field("", description="The index generation after this run (see /healthz)")
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.reset or self.added or self.updated or self.removed or self.repaired)

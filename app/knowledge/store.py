@@ -3,12 +3,19 @@
 Each chunk's metadata carries its document's index hash and chunk count, so the store itself is the
 manifest: a document is complete only when all its chunks with the current hash are present. A run killed
 half-way leaves an incomplete document, which the next ingest detects and rebuilds.
+
+The collection's metadata carries the index *generation*, a fresh token written after every change. Another
+process (a second server worker, a server next to `sosei ingest`) compares it with the one it loaded and
+reopens the store when it differs: that is how BM25 and the vectors stay in step across processes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -16,8 +23,9 @@ import numpy as np
 from app.config import Settings
 
 if TYPE_CHECKING:
-    from chromadb.api import Collection
+    from chromadb.api import ClientAPI, Collection
     from chromadb.api.types import Where
+    from filelock import BaseFileLock
 from app.knowledge.chunking import Chunk
 from app.knowledge.documents import FACTORS
 
@@ -70,19 +78,42 @@ def _scalars(meta: Mapping[str, object]) -> dict[str, str | int | float | bool]:
     return {key: value for key, value in meta.items() if isinstance(value, str | int | float | bool)}
 
 
+def _embedded_client(path: Path, settings: object) -> ClientAPI:
+    """A PersistentClient that reads the files as they are now. Chroma shares one system per path within a
+    process, and that system keeps the vector index it loaded: writes by another process reach its SQLite
+    log but never its queries. Dropping the shared entry (not stopping it: queries in flight still use it)
+    makes the new client load the index afresh; the old system is freed with its last client."""
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = str(path)
+    SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    return chromadb.PersistentClient(path=identifier, settings=settings)  # type: ignore[arg-type]
+
+
 class ChunkStore:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, fresh: bool = False) -> None:
+        """`fresh` reopens an embedded store from disk, to see what another process wrote."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self.remote = bool(settings.chroma_host)
+        self.lock_path = settings.data_dir / "index.lock"
+        self._write_lock: BaseFileLock | None = None
         if settings.chroma_host:
             self.client = chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
         else:
             settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+            if fresh:
+                self.client = _embedded_client(settings.chroma_dir, chroma_settings)
+            else:
+                self.client = chromadb.PersistentClient(
+                    path=str(settings.chroma_dir), settings=chroma_settings
+                )
         self.collection_name = settings.collection
         self.collection = self._open()
 
@@ -92,6 +123,32 @@ class ChunkStore:
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,  # embeddings are always passed in: Chroma's default downloads a model
         )
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's write lock: one writer at a time across processes on this machine (the embedded
+        store is not safe for concurrent writers; with a server it keeps two ingests from interleaving)."""
+        from filelock import FileLock
+
+        if self._write_lock is None:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            self._write_lock = FileLock(self.lock_path)  # one instance: re-entrant within this process
+        with self._write_lock:
+            yield
+
+    def generation(self) -> str:
+        """The index generation as stored now, read afresh (cheap: one metadata lookup)."""
+        try:
+            collection = self.client.get_collection(self.collection_name)
+        except Exception:
+            return ""
+        return str((collection.metadata or {}).get("generation", ""))
+
+    def bump_generation(self) -> str:
+        """Mark the index as changed, so readers in other processes reload it."""
+        token = uuid.uuid4().hex
+        self.collection.modify(metadata={"generation": token})
+        return token
 
     def reset(self) -> None:
         """Drop everything, e.g. when the embedding model changed and vector sizes no longer match."""

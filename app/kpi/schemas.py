@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.cases.schemas import ComparableCase
 from app.knowledge.documents import Category, Level
+from app.knowledge.schemas import NOT_BLANK
 
 MAX_KPIS = 100
 MAX_KPI_CHARS = 500
@@ -26,24 +27,49 @@ def _finite(value: float | None, field: str) -> float | None:
     return value
 
 
+YEAR_NUMBER_LIMIT = 10**9
+# A year or a date as text; plan files often write a bare number (2027), which is taken as its text.
+YearText = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": 40},
+                {"type": "integer", "minimum": -YEAR_NUMBER_LIMIT, "maximum": YEAR_NUMBER_LIMIT},
+            ]
+        }
+    ),
+    Field(max_length=40),
+]
+# A JSON number (a plan file's unquoted figure): never true or "30", which plain float would take.
+JsonNumber = Annotated[float, Strict()]
+WITHIN_RANGE: dict[str, Any] = {"minimum": -MAX_ABS_VALUE, "maximum": MAX_ABS_VALUE}
+
+
 class KpiInput(BaseModel):
     """A KPI given as an object; its fields override what is parsed from `name`."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=MAX_KPI_CHARS)
+    name: str = Field(min_length=1, max_length=MAX_KPI_CHARS, json_schema_extra=NOT_BLANK)
     level: Level | None = None
-    baseline: float | None = None
-    target: float | None = None
+    baseline: JsonNumber | None = Field(None, json_schema_extra=WITHIN_RANGE)
+    target: JsonNumber | None = Field(None, json_schema_extra=WITHIN_RANGE)
     unit: str | None = Field(None, max_length=40)
-    deadline: str | None = Field(None, max_length=40)
-    baseline_year: str | None = Field(None, max_length=40, description="the year the baseline dates from")
+    deadline: YearText | None = Field(None, description="e.g. 2027 or 2027年底")
+    baseline_year: YearText | None = Field(None, description="the year the baseline dates from")
     direction: Direction | None = None
 
     @field_validator("deadline", "baseline_year", mode="before")
     @classmethod
     def _deadline_as_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(value, float) and value.is_integer():  # JSON's 2027.0 is the integer 2027
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > YEAR_NUMBER_LIMIT:
+                raise ValueError(f"a year given as a number must be within ±{YEAR_NUMBER_LIMIT:.0e}")
+            return str(value)
+        return value
 
     @field_validator("baseline", "target")
     @classmethod
@@ -58,6 +84,13 @@ class KpiInput(BaseModel):
         return value.strip()
 
 
+# A KPI as one line of text. The rules are checked by `_strings_not_blank` below (its messages name the KPI);
+# this only states them in the schema, so generated clients and schemathesis know a blank line is refused.
+KpiText = Annotated[
+    str, WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_KPI_CHARS, "pattern": r"\S"})
+]
+
+
 class CritiqueRequest(BaseModel):
     """A draft plan: POST /api/critique body, or the file `sosei critique` reads."""
 
@@ -66,9 +99,9 @@ class CritiqueRequest(BaseModel):
     title: str = Field("（未命名計畫）", min_length=1, max_length=200)
     category: Category | None = None
     description: str = Field("", max_length=20_000)
-    budget: float | None = Field(None, ge=0)
+    budget: JsonNumber | None = Field(None, ge=0, le=MAX_ABS_VALUE)
     budget_unit: str = Field("元", max_length=10)
-    kpis: list[KpiInput | str] = Field(min_length=1, max_length=MAX_KPIS)
+    kpis: list[KpiInput | KpiText] = Field(min_length=1, max_length=MAX_KPIS)
     lang: Literal["zh-TW", "en"] = Field(
         "zh-TW", description="the language of the findings' messages and suggestions (an extension)"
     )
@@ -100,7 +133,7 @@ class CritiqueRequest(BaseModel):
 
     @field_validator("kpis")
     @classmethod
-    def _strings_not_blank(cls, kpis: list[KpiInput | str]) -> list[KpiInput | str]:
+    def _strings_not_blank(cls, kpis: list[KpiInput | KpiText]) -> list[KpiInput | KpiText]:
         for i, kpi in enumerate(kpis):
             if isinstance(kpi, str):
                 if not kpi.strip():  # KPIs are counted from 1, as a reader counts them

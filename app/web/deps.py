@@ -16,6 +16,7 @@ from app.knowledge.corpus import Corpus
 from app.knowledge.service import KnowledgeBase
 from app.kpi.service import CritiqueService
 from app.services import Services
+from app.uploads.service import UploadService
 from app.web.templating import Page
 
 
@@ -55,6 +56,10 @@ def get_briefings(services: ServicesDep) -> BriefingService:
     return services.briefings
 
 
+def get_uploads(services: ServicesDep) -> UploadService:
+    return services.uploads
+
+
 def get_templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
@@ -72,3 +77,4 @@ AnswersDep = Annotated[AnswerService, Depends(get_answers)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
 PageDep = Annotated[Page, Depends(get_page)]
 BriefingsDep = Annotated[BriefingService, Depends(get_briefings)]
+UploadsDep = Annotated[UploadService, Depends(get_uploads)]

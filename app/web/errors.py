@@ -3,6 +3,7 @@ ever leaks a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -10,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.templating import Page
@@ -28,6 +30,17 @@ def describe_validation_errors(errors: list[dict[str, object]]) -> str:
     return "; ".join(parts)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app takes on this request's path (asked of the router itself, so
+    included routers count too)."""
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -40,8 +53,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404 and not request.url.path.startswith(("/api/", "/static/")):
             return Page(request, request.app.state.templates).not_found()
+        headers = exc.headers
+        if (
+            exc.status_code == 405
+        ):  # Starlette names only the first route on the path; a path may have several
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return JSONResponse(
-            status_code=exc.status_code, content={"error": str(exc.detail), "detail": exc.detail}
+            status_code=exc.status_code,
+            content={"error": str(exc.detail), "detail": exc.detail},
+            headers=headers,
         )
 
     @app.exception_handler(Exception)
@@ -54,50 +74,83 @@ class BodyTooLarge(Exception):
     """A request body ran past the limit while it was being read."""
 
 
+class BodyStalled(Exception):
+    """A client stopped sending its request body."""
+
+
 class BodySizeLimit:
     """Refuse request bodies over MAX_BODY_BYTES with 413: at once when Content-Length says so, and otherwise
     (a chunked body, or a Content-Length that lies) as soon as the bytes actually read pass the limit, so no
-    route ever holds or spools more than that."""
+    route ever holds or spools more than that. A body that stalls for `read_timeout` seconds between two
+    reads gets 408 and frees the worker (uvicorn has no read timeout of its own)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = MAX_BODY_BYTES,
+        read_timeout: float = 15.0,
+        larger: dict[str, int] | None = None,
+    ) -> None:
+        """`larger`: path prefixes (uploads) that may send more than `max_bytes`, with their own limit."""
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout = read_timeout
+        self.larger = larger or {}
+
+    def limit_for(self, path: str) -> int:
+        return next(
+            (limit for prefix, limit in self.larger.items() if path.startswith(prefix)), self.max_bytes
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope.get("path", ""))
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._refuse(scope, receive, send, 413, limit)
             return
         read = 0
-        exceeded = started = False
+        failed: int | None = None  # the status a failed read answers with
+        started = body_done = False
 
         async def counted_receive() -> Message:
-            nonlocal read, exceeded
-            message = await receive()
+            nonlocal read, failed, body_done
+            if body_done:
+                return await receive()  # after the body only a disconnect comes, whenever it comes
+            try:
+                message = await asyncio.wait_for(receive(), self.read_timeout)
+            except TimeoutError:
+                failed = 408
+                raise BodyStalled from None
             if message["type"] == "http.request":
                 read += len(message.get("body", b""))
-                if read > self.max_bytes:
-                    exceeded = True
+                body_done = not message.get("more_body", False)
+                if read > limit:
+                    failed = 413
                     raise BodyTooLarge
             return message
 
         async def tracked_send(message: Message) -> None:
             nonlocal started
-            if exceeded and not started:
-                return  # what a route answers to a body it never got whole (FastAPI says 400) becomes the 413
+            if failed and not started:
+                return  # what a route answers to a body it never got whole (FastAPI says 400) becomes ours
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        with contextlib.suppress(BodyTooLarge):
+        with contextlib.suppress(BodyTooLarge, BodyStalled):
             await self.app(scope, counted_receive, tracked_send)
-        if exceeded and not started:
-            await self._refuse(scope, receive, send)
+        if failed and not started:
+            await self._refuse(scope, receive, send, failed, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(
-            status_code=413, content={"error": f"request body over {self.max_bytes // 1000} kB"}
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int, limit: int) -> None:
+        error = (
+            f"request body over {limit // 1000} kB"
+            if status == 413
+            else f"request body stalled for {self.read_timeout:g} s"
         )
-        await response(scope, receive, send)
+        headers = {"Connection": "close"} if status == 408 else None
+        await JSONResponse(status_code=status, content={"error": error}, headers=headers)(
+            scope, receive, send
+        )

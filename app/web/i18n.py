@@ -14,7 +14,7 @@ JS_KEYS = (
     "chat_you", "chat_sosei", "chat_thinking", "chat_sources", "chat_copy", "chat_copied", "chat_helpful",
     "chat_not_helpful", "chat_thanks", "chat_feedback_failed", "chat_error", "chat_refused",
     "chat_mode_extractive", "chat_mode_llm", "chat_open_citation", "panel_section", "chat_basket_add",
-    "chat_basket_added",
+    "chat_basket_added", "doc_kind_upload",
 )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from app.briefings.export import TEMPLATE_LOADER as BRIEFING_TEMPLATES
 from app.i18n import Lang, catalog
@@ -22,7 +23,7 @@ from app.kpi.report import TEMPLATE_LOADER as CRITIQUE_TEMPLATES
 from app.web import i18n
 from app.web.markdown import render_markdown, section_id, split_at_table
 
-ASSET_VERSION = "2"
+ASSET_VERSION = "3"
 LEVELS = ("overall", "outcome", "output")
 
 
@@ -59,6 +60,7 @@ class Page:
         self.request = request
         self.templates = templates
         self.lang: Lang = i18n.get_lang(request)
+        self._csrf_cookie: str | None = None
 
     @property
     def strings(self) -> dict[str, str]:
@@ -76,15 +78,30 @@ class Page:
             "level_labels": labels.levels,
             "switch_url": switch_url(self.request, other),
             "switch_lang": other,
+            "csrf_input": self.csrf_input,
         }
         response = self.templates.TemplateResponse(
             self.request, template, {**base, **context}, status_code=status_code
         )
+        if self._csrf_cookie is not None:  # a form on the page needed a token the visitor had no cookie for
+            self.request.app.state.csrf.set_cookie(response, self._csrf_cookie)
         if i18n.query_lang(self.request):
             response.set_cookie(
                 i18n.COOKIE, self.lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True
             )
         return response
 
+    def csrf_input(self) -> Markup:
+        """The hidden CSRF field of a POST form; the response then carries the matching cookie if needed."""
+        csrf = getattr(self.request.app.state, "csrf", None)
+        if csrf is None:
+            return Markup("")
+        token, self._csrf_cookie = csrf.token_for(self.request)
+        return Markup('<input type="hidden" name="{}" value="{}">').format(csrf.FIELD, token)
+
+    def error(self, code: int, body: str | None = None) -> HTMLResponse:
+        """The error page for `code`: the catalog's `err_<code>_*` strings, or `body` as its text."""
+        return self.render("error.html", str(code), status_code=code, code=code, body=body)
+
     def not_found(self) -> HTMLResponse:
-        return self.render("404.html", "404", status_code=404)
+        return self.error(404)

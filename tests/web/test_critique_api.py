@@ -8,12 +8,11 @@ import subprocess
 import sys
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.kpi.service import CritiqueService
 from app.web.app import create_app
 from app.web.deps import get_critique
-from tests.conftest import REPO
+from tests.conftest import REPO, FormClient
 
 PLAN = {
     "title": "老街空店活化計畫",
@@ -38,7 +37,7 @@ PLAN = {
 
 @pytest.fixture(scope="module")
 def client(real_settings, real_services):
-    with TestClient(create_app(real_settings, services=real_services)) as test_client:
+    with FormClient(create_app(real_settings, services=real_services)) as test_client:
         yield test_client
 
 

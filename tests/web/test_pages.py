@@ -18,13 +18,14 @@ from app.knowledge.documents import FACTORS, Document, load_corpus
 from app.web.app import create_app
 from app.web.deps import get_cases, get_corpus
 from app.web.markdown import render_markdown, section_id, split_at_table
+from tests.conftest import FormClient
 
 SCRIPT = "<script>alert('x')</script>"
 
 
 @pytest.fixture(scope="module")
 def client(real_settings, real_services):
-    with TestClient(create_app(real_settings, services=real_services)) as test_client:
+    with FormClient(create_app(real_settings, services=real_services)) as test_client:
         yield test_client
 
 
@@ -84,7 +85,7 @@ def test_case_page_in_both_languages(client, corpus) -> None:
 
 
 def test_language_choice_is_remembered_in_a_cookie(real_settings, real_services) -> None:
-    with TestClient(create_app(real_settings, services=real_services)) as fresh:
+    with FormClient(create_app(real_settings, services=real_services)) as fresh:
         response = fresh.get("/?lang=en")
         assert response.cookies.get("lang") == "en"
         assert '<html lang="en">' in fresh.get("/cases").text

@@ -16,9 +16,11 @@ from app.briefings.themes import UnknownTheme
 from app.i18n import Lang, catalog
 from app.kpi.rules import rule_titles
 from app.web.deps import BriefingsDep, PageDep, ServicesDep
+from app.web.responses import error
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["briefings"])
+UNKNOWN_THEME = error(404, "Unknown rule code or case id")
 FIELDS = ("theme", "category", "factor", "rule", "title", "intro")
 
 
@@ -123,9 +125,7 @@ def file_response(pack: Briefing, fmt: Format, base_url: str, back: str = "") ->
     return Response(body, media_type=export.MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})
 
 
-@api.post(
-    "/briefings", response_model=Briefing, responses={404: {"description": "unknown rule code or case id"}}
-)
+@api.post("/briefings", response_model=Briefing, responses=UNKNOWN_THEME)
 def build_briefing(body: BriefingRequest, briefings: BriefingsDep) -> Briefing | JSONResponse:
     """A briefing pack for a theme (free text, category, factor, rule code or picked cases), as JSON."""
     try:
@@ -142,7 +142,7 @@ def build_briefing(body: BriefingRequest, briefings: BriefingsDep) -> Briefing |
             "content": {t: {} for t in sorted(set(export.MEDIA_TYPES.values()))},
             "description": "the pack file",
         },
-        404: {"description": "unknown rule code or case id"},
+        **UNKNOWN_THEME,
     },
 )
 def export_briefing(

@@ -16,7 +16,9 @@ from app.knowledge.documents import CATEGORIES, FACTORS
 from app.kpi.report import critique_context, to_markdown
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse
 from app.web import i18n
+from app.web.auth import CsrfChecked, csrf_checked
 from app.web.deps import BriefingsDep, CasesDep, CorpusDep, CritiqueDep, PageDep
+from app.web.ratelimit import critique_limit, limiter
 from app.web.review import ReviewForm, example_form, read_review_form
 from app.web.templating import Page
 from app.web.views import (
@@ -93,6 +95,7 @@ def case_page(page: PageDep, library: CasesDep, briefings: BriefingsDep, case_id
 async def similar_page(request: Request, page: PageDep, library: CasesDep) -> HTMLResponse:
     text = request.query_params.get("text", "")
     if request.method == "POST":
+        await csrf_checked(request)
         value = (await request.form()).get("text")
         text = value if isinstance(value, str) else ""
     text = text.strip()[:20_000]
@@ -126,7 +129,8 @@ async def _read(request: Request, page: Page) -> tuple[ReviewForm, CritiqueReque
     return form, plan.model_copy(update={"lang": page.lang}) if plan is not None else None, error
 
 
-@router.post("/review", response_class=HTMLResponse)
+@router.post("/review", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@limiter.shared_limit(critique_limit, scope="critique")
 async def review_submit(request: Request, page: PageDep, critique: CritiqueDep) -> HTMLResponse:
     form, plan, error = await _read(request, page)
     if plan is None:
@@ -134,7 +138,8 @@ async def review_submit(request: Request, page: PageDep, critique: CritiqueDep) 
     return _review(page, form, result=critique.critique(plan))
 
 
-@router.post("/review/report.md", response_model=None)
+@router.post("/review/report.md", response_model=None, dependencies=[CsrfChecked])
+@limiter.shared_limit(critique_limit, scope="critique")
 async def review_markdown(request: Request, page: PageDep, critique: CritiqueDep) -> Response:
     form, plan, error = await _read(request, page)
     if plan is None:

@@ -184,6 +184,7 @@
       const label = el("span", "source-label");
       label.append(el("span", "source-title", citation.title || citation.doc_id));
       if (citation.heading) label.append(el("span", "source-heading", citation.heading));
+      if (citation.kind === "upload") label.append(el("span", "tag tag-upload", strings.doc_kind_upload));
       button.append(label);
       button.addEventListener("click", () => passage.open(citation, button));
       item.append(button);
