@@ -21,7 +21,7 @@ from app.knowledge.chunking import Chunk, chunk_document
 from app.knowledge.documents import Document, discover_files, ensure_unique_ids, load_path
 from app.knowledge.embeddings import Embedder
 from app.knowledge.schemas import IngestReport
-from app.knowledge.store import ChunkStore
+from app.knowledge.store import ChunkStore, DocumentWrite
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -180,24 +180,30 @@ class Indexer:
         progress: AbstractContextManager = _Progress(total, enabled) if total else nullcontext()
         with progress as bar:
             for group in _batches(pending, self.settings.embed_batch_size * 2):
-                # One encode call for several documents keeps the model busy; each document is still
-                # written whole, so a crash loses at most the documents of this group.
+                # One encode call and one write for several documents keeps the model and the store busy; a
+                # crash loses at most the documents of this group (a partly written one is never searchable).
                 texts = [c.indexed_text for _, _, chunks in group for c in chunks]
                 vectors = self.embedder.embed_passages(texts) if texts else None
                 offset = 0
+                writes: list[DocumentWrite] = []
                 for doc, wanted, chunks in group:
                     if not chunks:
                         self.store.delete_documents([doc.id])
                         continue
                     assert vectors is not None
-                    self.store.replace_document(
-                        doc.id, chunks, vectors[offset : offset + len(chunks)], wanted, model
+                    # a new document has no old chunks to delete first
+                    writes.append(
+                        DocumentWrite(
+                            doc.id, chunks, vectors[offset : offset + len(chunks)], wanted, doc.id in states
+                        )
                     )
                     offset += len(chunks)
-                    report.chunks_embedded += len(chunks)
-                    bar.advance(len(chunks))
-                    if on_progress is not None:
-                        on_progress(report.chunks_embedded, total)
+                self.store.write_documents(writes, model)
+                written = sum(len(w.chunks) for w in writes)
+                report.chunks_embedded += written
+                bar.advance(written)
+                if on_progress is not None:
+                    on_progress(report.chunks_embedded, total)
 
         if report.changed or not self.store.generation():
             report.generation = self.store.bump_generation()

@@ -24,12 +24,13 @@ from app.config import Settings
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI, Collection
-    from chromadb.api.types import Where
+    from chromadb.api.types import GetResult, Where
     from filelock import BaseFileLock
 from app.knowledge.chunking import Chunk
 from app.knowledge.documents import FACTORS
 
 _ADD_BATCH = 256
+_PAGE = 5000  # chunks per read of the whole collection
 
 
 @dataclass
@@ -44,6 +45,17 @@ class DocState:
     @property
     def complete(self) -> bool:
         return len(self.hashes) == 1 and self.present_chunks == self.expected_chunks
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document's chunks and vectors, ready to store; `existing`: it may have chunks to replace."""
+
+    doc_id: str
+    chunks: Sequence[Chunk]
+    embeddings: np.ndarray
+    doc_hash: str
+    existing: bool = True
 
 
 @dataclass(frozen=True)
@@ -158,14 +170,27 @@ class ChunkStore:
     def count(self) -> int:
         return self.collection.count()
 
+    def _pages(self, include: list[str]) -> Iterator[GetResult]:
+        """Everything in the collection, a page at a time: one `get` of a large collection fails on a Chroma
+        server ("too many SQL variables" at 100k chunks)."""
+        offset = 0
+        while True:
+            page = self.collection.get(include=include, limit=_PAGE, offset=offset)  # type: ignore[arg-type]
+            yield page
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
+    def _metadatas(self) -> Iterator[Mapping[str, object]]:
+        for page in self._pages(["metadatas"]):
+            yield from page["metadatas"] or []
+
     def embed_models(self) -> set[str]:
-        got = self.collection.get(include=["metadatas"])
-        return {str(m.get("embed_model", "")) for m in got["metadatas"] or []}
+        return {str(m.get("embed_model", "")) for m in self._metadatas()}
 
     def doc_states(self) -> dict[str, DocState]:
-        got = self.collection.get(include=["metadatas"])
         states: dict[str, DocState] = {}
-        for meta in got["metadatas"] or []:
+        for meta in self._metadatas():
             doc_id = str(meta["doc_id"])
             state = states.setdefault(
                 doc_id,
@@ -185,24 +210,37 @@ class ChunkStore:
         if ids:
             self.collection.delete(where=cast("Where", {"doc_id": {"$in": ids}}))
 
-    def replace_document(
-        self, doc_id: str, chunks: Sequence[Chunk], embeddings: np.ndarray, doc_hash: str, model: str
-    ) -> None:
-        """Delete the document's old chunks, then add the new ones (the hash marks them complete)."""
-        self.delete_documents([doc_id])
-        for start in range(0, len(chunks), _ADD_BATCH):
-            batch = chunks[start : start + _ADD_BATCH]
+    def write_documents(self, documents: Sequence[DocumentWrite], model: str) -> None:
+        """Write whole documents: one delete for those that had chunks before (a delete by metadata costs a scan
+        of the collection, so documents known to be new skip it), then their chunks in a few large adds (each
+        call costs the server about as much for 10 chunks as for 256). The hash in each chunk marks a document
+        complete only once all its chunks are in."""
+        self.delete_documents([d.doc_id for d in documents if d.existing])
+        ids: list[str] = []
+        texts: list[str] = []
+        metadatas: list[dict[str, str | int | bool]] = []
+        vectors: list[np.ndarray] = []
+        for document in documents:
+            for chunk in document.chunks:
+                ids.append(chunk.chunk_id)
+                texts.append(chunk.text)
+                metadatas.append(_chunk_metadata(chunk, document.doc_hash, len(document.chunks), model))
+            vectors.append(document.embeddings)
+        if not ids:
+            return
+        embeddings = np.concatenate(vectors)
+        for start in range(0, len(ids), _ADD_BATCH):
             self.collection.add(
-                ids=[c.chunk_id for c in batch],
-                documents=[c.text for c in batch],
+                ids=ids[start : start + _ADD_BATCH],
+                documents=texts[start : start + _ADD_BATCH],
                 embeddings=embeddings[start : start + _ADD_BATCH],
-                metadatas=[_chunk_metadata(c, doc_hash, len(chunks), model) for c in batch],
+                metadatas=metadatas[start : start + _ADD_BATCH],  # type: ignore[arg-type]
             )
 
     def all_chunks(self) -> list[StoredChunk]:
-        got = self.collection.get(include=["documents", "metadatas"])
         return [
             StoredChunk(chunk_id, text or "", _scalars(meta or {}))
+            for got in self._pages(["documents", "metadatas"])
             for chunk_id, text, meta in zip(
                 got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
             )

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.config import Settings
-from app.knowledge.documents import UPLOAD_SUFFIXES, DocumentError, load_upload, upload_id
+from app.knowledge.documents import UPLOAD_SUFFIXES, Document, DocumentError, load_upload, upload_id
 from app.knowledge.service import KnowledgeBase
 from app.uploads.jobs import JobStore
 from app.uploads.schemas import DocumentList, Job, JobAction, UploadedDocument
@@ -112,6 +112,13 @@ class UploadService:
         path.unlink(missing_ok=True)
         _sync_folder(self.folder)
         return self._enqueue("delete", path.name, doc_id)
+
+    def document(self, doc_id: str) -> Document | None:
+        """An uploaded document as the index reads it (for its page); None when there is no such upload."""
+        try:
+            return load_upload(self._path_of(doc_id))
+        except (UploadError, DocumentError):
+            return None
 
     def job(self, job_id: int) -> Job | None:
         return self.jobs.get(job_id)

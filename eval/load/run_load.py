@@ -51,6 +51,18 @@ def wait_ready(base: str, server: subprocess.Popen, workers: int, timeout: float
     return time.monotonic() - started
 
 
+def workers_of(root: psutil.Process) -> list[psutil.Process]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
+    found = []
+    for child in root.children(recursive=True):
+        try:
+            if "resource_tracker" not in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            continue
+    return found
+
+
 class MemorySampler(threading.Thread):
     """Peak resident memory of each worker (and the whole tree) every half second."""
 
@@ -63,7 +75,7 @@ class MemorySampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            with_children = [self.root, *self.root.children(recursive=True)]
+            with_children = [self.root, *workers_of(self.root)]
             total = 0
             for process in with_children:
                 try:
@@ -94,7 +106,7 @@ def main() -> None:
     try:
         cold_start = wait_ready(base, server, args.workers)
         sampler = MemorySampler(server.pid)
-        idle = {p.pid: p.memory_info().rss for p in [sampler.root, *sampler.root.children(recursive=True)]}
+        idle = {p.pid: p.memory_info().rss for p in [sampler.root, *workers_of(sampler.root)]}
         sampler.start()
         with tempfile.TemporaryDirectory() as out:
             subprocess.run(
@@ -117,12 +129,18 @@ def main() -> None:
             "requests": int(row["Request Count"]),
             "failures": int(row["Failure Count"]),
             "per_second": round(float(row["Requests/s"]), 2),
-            "p50_ms": float(row["50%"]),
+            "p50_ms": float(row["50%"]),  # chat: time to the first byte of the stream
             "p95_ms": float(row["95%"]),
             "max_ms": float(row["Max Response Time"]),
         }
     mib = 1024 * 1024
-    workers = {pid: rss for pid, rss in sampler.peak_per_process.items() if pid != server.pid}
+    # With one worker uvicorn serves from its main process; with several, each worker is a child of it.
+    served_by_children = len(sampler.peak_per_process) > 1
+    workers = {
+        pid: rss
+        for pid, rss in sampler.peak_per_process.items()
+        if pid != server.pid or not served_by_children
+    }
     result = {
         "workers": args.workers,
         "users": args.users,
@@ -130,7 +148,9 @@ def main() -> None:
         "cold_start_s": round(cold_start, 1),
         "routes": routes,
         "memory_mib": {
-            "idle_per_worker": sorted(round(v / mib) for pid, v in idle.items() if pid != server.pid),
+            "idle_per_worker": sorted(
+                round(v / mib) for pid, v in idle.items() if pid != server.pid or not served_by_children
+            ),
             "peak_per_worker": sorted(round(v / mib) for v in workers.values()),
             "peak_total": round(sampler.peak_total / mib),
         },

@@ -30,7 +30,7 @@ from app.config import Settings
 from app.knowledge.chunking import Chunk, chunk_document
 from app.knowledge.documents import load_corpus
 from app.knowledge.retrieval import HybridRetriever
-from app.knowledge.store import ChunkStore
+from app.knowledge.store import ChunkStore, DocumentWrite
 
 ROOT = Path(__file__).resolve().parents[2]
 DIM = 384
@@ -89,7 +89,11 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def measure(size: int, host: str, port: int, server: psutil.Process, queries: list[str]) -> dict[str, object]:
+def measure(
+    size: int, host: str, port: int, server: psutil.Process, queries: list[str], new_documents: bool = True
+) -> dict[str, object]:
+    """`new_documents`: write as the indexer writes documents it has not seen (no delete first); False writes
+    each as a replacement (a delete by metadata, then the add), as every write was before issue 13."""
     settings = Settings(
         chroma_host=host, chroma_port=port, collection=f"scale-{size}", data_dir=Path(tempfile.mkdtemp())
     )
@@ -98,10 +102,16 @@ def measure(size: int, host: str, port: int, server: psutil.Process, queries: li
     embedder = RandomEmbedder()
     docs = synthetic_chunks(size)
     started = time.perf_counter()
-    for doc_id, chunks in docs:
-        store.replace_document(
-            doc_id, chunks, embedder.embed_passages([c.text for c in chunks]), "h", "random"
-        )
+    # As the indexer writes: groups of whole documents of about 64 chunks (2 × the encode batch), one write each.
+    per_group = max(1, 64 // CHUNKS_PER_DOC)
+    for first in range(0, len(docs), per_group):
+        writes = [
+            DocumentWrite(
+                doc_id, chunks, embedder.embed_passages([c.text for c in chunks]), "h", not new_documents
+            )
+            for doc_id, chunks in docs[first : first + per_group]
+        ]
+        store.write_documents(writes, "random")
     write_s = time.perf_counter() - started
 
     me = psutil.Process()
@@ -134,6 +144,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument(
+        "--as-replacements", action="store_true", help="delete each document before writing it (the old path)"
+    )
     args = parser.parse_args()
 
     import yaml
@@ -159,7 +172,9 @@ def main() -> None:
                     time.sleep(0.3)
             results = []
             for size in args.sizes:
-                figures = measure(size, "127.0.0.1", port, psutil.Process(chroma.pid), queries)
+                figures = measure(
+                    size, "127.0.0.1", port, psutil.Process(chroma.pid), queries, not args.as_replacements
+                )
                 figures["chroma_disk_mib"] = round(
                     sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file()) / MIB
                 )

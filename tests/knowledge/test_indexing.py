@@ -269,3 +269,19 @@ def test_a_document_half_written_is_not_searchable_until_repaired(corpus, hashin
     assert {h.doc_id for h in kb.retriever.search("六次產業化", 5)} >= {"case-a"}  # the rest still answers
     kb.ingest()
     assert kb.retriever.search("溫泉旅館再生", 3, mode="lexical")[0].doc_id == "case-long"
+
+
+def test_the_whole_collection_is_read_a_page_at_a_time(
+    corpus, hashing_embedder, make_kb, monkeypatch
+) -> None:
+    """One `get` of 100k chunks fails on a Chroma server (eval/load/scale.py found it); reads are paged."""
+    import app.knowledge.store as store_module
+
+    for i in range(5):
+        write_case(corpus, f"case-more-{i}", f"第{i}個案例。")
+    kb = make_kb(hashing_embedder)
+    kb.ingest()
+    whole = {c.chunk_id for c in kb.store.all_chunks()}
+    monkeypatch.setattr(store_module, "_PAGE", 3)
+    assert {c.chunk_id for c in kb.store.all_chunks()} == whole and len(whole) == kb.store.count() == 8
+    assert len(kb.store.doc_states()) == 8 and all(s.complete for s in kb.store.doc_states().values())

@@ -144,6 +144,8 @@ def test_upload_replace_and_delete_on_the_page(browser, api) -> None:
     wait_indexed(api, doc_id)
     page = browser.get("/admin").text
     assert "鹿野鄉茶園計畫" in page and "已索引" in page
+    document = browser.get(f"/documents/{doc_id}")  # what a citation of it opens
+    assert document.status_code == 200 and "上傳文件" in document.text and "3,200名體驗遊客" in document.text
     hits = api.post("/api/search", json={"query": "紅烏龍茶園體驗遊客", "kind": "upload"}).json()["hits"]
     assert hits and hits[0]["doc_id"] == doc_id and hits[0]["kind"] == "upload"
 

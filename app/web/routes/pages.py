@@ -17,7 +17,7 @@ from app.kpi.report import critique_context, to_markdown
 from app.kpi.schemas import CritiqueRequest, CritiqueResponse
 from app.web import i18n
 from app.web.auth import CsrfChecked, csrf_checked
-from app.web.deps import BriefingsDep, CasesDep, CorpusDep, CritiqueDep, PageDep
+from app.web.deps import BriefingsDep, CasesDep, CorpusDep, CritiqueDep, PageDep, UploadsDep
 from app.web.ratelimit import critique_limit, limiter
 from app.web.review import ReviewForm, example_form, read_review_form
 from app.web.templating import Page
@@ -170,8 +170,8 @@ def glossary_page(page: PageDep, corpus: CorpusDep) -> HTMLResponse:
 
 
 @router.get("/documents/{doc_id}", response_model=None)
-def document_page(page: PageDep, corpus: CorpusDep, doc_id: str) -> Response:
-    doc = corpus.get(doc_id)
+def document_page(page: PageDep, corpus: CorpusDep, uploads: UploadsDep, doc_id: str) -> Response:
+    doc = corpus.get(doc_id) or (uploads.document(doc_id) if doc_id.startswith("upload-") else None)
     if doc is None:
         return page.not_found()
     if doc.kind == "case":
