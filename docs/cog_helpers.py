@@ -773,3 +773,41 @@ def readme_figures() -> str:
         ("full answer, p95 (extractive, warm)", ms(a["full_answer_ms_p95"])),
     ]
     return staleness_note() + table(("measure", "value"), rows, "lr")
+
+
+# --- serving: load and scale (eval/load/) ----------------------------------------------------------------------
+LOAD_DIR = EVAL_DIR / "load"
+
+
+def load_table() -> str:
+    """One row per route and worker count, from eval/load/results-*w.json (eval/load/run_load.py)."""
+    rows = []
+    for path in sorted(LOAD_DIR.glob("results-*w.json")):
+        run = json.loads(path.read_text(encoding="utf-8"))
+        memory = run["memory_mib"]
+        for route, figures in run["routes"].items():
+            rows.append([
+                run["workers"], route if route != "Aggregated" else "**all**", figures["requests"],
+                f"{figures['per_second']:.1f}", f"{figures['p50_ms']:g}", f"{figures['p95_ms']:g}", figures["failures"],
+                f"{memory['peak_per_worker']} (idle {memory['idle_per_worker']})" if route == "Aggregated" else "",
+                f"{run['cold_start_s']:g} s" if route == "Aggregated" else "",
+            ])  # fmt: skip
+    header = ["workers", "route", "requests", "req/s", "p50 ms", "p95 ms", "errors", "peak MiB per worker",
+              "cold start"]  # fmt: skip
+    return table(header, rows, "rrrrrrrll")
+
+
+def scale_table() -> str:
+    """One row per index size, from eval/load/scale.json (eval/load/scale.py)."""
+    runs = json.loads((LOAD_DIR / "scale.json").read_text(encoding="utf-8"))
+    rows = [
+        [
+            f"{run['chunks']:,}", run["write_chunks_per_s"], f"{run['bm25_build_s']:g} s",
+            *(f"{run['search'][m]['p50_ms']:g} / {run['search'][m]['p95_ms']:g}" for m in ("dense", "lexical", "hybrid")),
+            run["memory_mib"]["chroma_server"], run["memory_mib"]["sosei_bm25_and_chunks"], run["chroma_disk_mib"],
+        ]
+        for run in runs
+    ]  # fmt: skip
+    header = ["chunks", "writes/s", "BM25 build", "dense p50/p95 ms", "BM25 p50/p95 ms", "hybrid p50/p95 ms",
+              "Chroma server MiB", "sosei BM25 MiB", "disk MiB"]  # fmt: skip
+    return table(header, rows, "rrrrrrrrr")
