@@ -1,4 +1,4 @@
-"""Every page that echoes what a user sent, fed an XSS corpus (tests/web/data/xss_payloads.txt) through every
+"""Every page that echoes what a user sent, fed an XSS corpus (tests/web/inputs/xss_payloads.txt) through every
 input it has: query strings, form fields, an uploaded file's name and content, the path itself. A page passes
 when the parsed HTML holds nothing that could run: no inline script, no event-handler attribute, no
 javascript: URL, no frame, object, base or refresh."""
@@ -18,7 +18,9 @@ from tests.conftest import FormClient
 
 PAYLOADS = [
     line
-    for line in (Path(__file__).parent / "data" / "xss_payloads.txt").read_text(encoding="utf-8").splitlines()
+    for line in (Path(__file__).parent / "inputs" / "xss_payloads.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
     if line and not line.startswith("#")
 ]
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "xlink:href", "poster", "background")
