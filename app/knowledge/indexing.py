@@ -205,10 +205,8 @@ class Indexer:
                 if on_progress is not None:
                     on_progress(report.chunks_embedded, total)
 
-        if report.changed or not self.store.generation():
-            report.generation = self.store.bump_generation()
-        else:
-            report.generation = self.store.generation()
+        stored = self.store.generation()
+        report.generation = self.store.bump_generation() if report.changed or not stored else stored
         report.total_chunks = self.store.count()
         report.total_documents = len(self.store.doc_states())
         return report

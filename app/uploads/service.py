@@ -17,6 +17,7 @@ import re
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,16 +65,17 @@ class UploadService:
     # --- what the admin page and API call ---------------------------------------------------------------------
 
     def listing(self) -> DocumentList:
-        states = self.knowledge.store.doc_states()
-        titles = {
-            chunk.doc_id: str(chunk.metadata.get("title", ""))
-            for chunk in self.knowledge.retriever.chunks
-            if chunk.metadata.get("kind") == "upload"
-        }
+        # What is searchable is what the retriever holds (whole documents only): no read of the whole store on
+        # a page that refreshes itself every 2 s while indexing runs.
+        titles: dict[str, str] = {}
+        chunks: Counter[str] = Counter()
+        for chunk in self.knowledge.retriever.chunks:
+            if chunk.metadata.get("kind") == "upload":
+                titles[chunk.doc_id] = str(chunk.metadata.get("title", ""))
+                chunks[chunk.doc_id] += 1
         documents = []
         for path in self._files():
             doc_id = upload_id(path)
-            state = states.get(doc_id)
             stat = path.stat()
             documents.append(
                 UploadedDocument(
@@ -82,8 +84,8 @@ class UploadService:
                     title=titles.get(doc_id) or path.stem,
                     size_bytes=stat.st_size,
                     modified_at=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
-                    chunks=state.present_chunks if state else 0,
-                    indexed=bool(state and state.complete),
+                    chunks=chunks[doc_id],
+                    indexed=doc_id in chunks,
                 )
             )
         return DocumentList(documents=documents, jobs=self.jobs.recent())

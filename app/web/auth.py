@@ -109,12 +109,27 @@ class LoginRequired(Exception):
         self.forbidden = forbidden
 
 
+def _bearer(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer …` header; None without one."""
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+def _token_needed() -> HTTPException:
+    return HTTPException(401, "an access token is needed: Authorization: Bearer <token>",
+                         headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+
+
+def _here(request: Request) -> str:
+    """This request's path and query, where a login sends the browser back to."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 def request_role(request: Request) -> Role | None:
     """The role of whoever sent this request: a bearer token, else a session cookie."""
-    settings: Settings = request.app.state.settings
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return role_of(settings, header[7:].strip())
+    token = _bearer(request)
+    if token is not None:
+        return role_of(request.app.state.settings, token)
     sessions: Sessions = request.app.state.sessions
     return sessions.role(request.cookies.get(SESSION_COOKIE))
 
@@ -127,12 +142,10 @@ def api_role(needed: Role):  # type: ignore[no-untyped-def]
     """A dependency: the API caller's token grants `needed` (401 without one, 403 with too little)."""
 
     def check(request: Request) -> Role:
-        settings: Settings = request.app.state.settings
-        header = request.headers.get("authorization", "")
-        role = role_of(settings, header[7:].strip()) if header.lower().startswith("bearer ") else None
+        token = _bearer(request)
+        role = role_of(request.app.state.settings, token) if token is not None else None
         if role is None:
-            raise HTTPException(401, "an access token is needed: Authorization: Bearer <token>",
-                                headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+            raise _token_needed()
         if not _allowed(role, needed):
             raise HTTPException(403, f"this needs the {needed} role")
         return role
@@ -146,8 +159,7 @@ def page_role(needed: Role):  # type: ignore[no-untyped-def]
     def check(request: Request) -> Role:
         role = request_role(request)
         if not _allowed(role, needed):
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            raise LoginRequired(needed, target, forbidden=role is not None)
+            raise LoginRequired(needed, _here(request), forbidden=role is not None)
         assert role is not None
         return role
 
@@ -163,9 +175,8 @@ def reader_unless_public(request: Request) -> None:
     if _allowed(role, "reader"):
         return
     if request.url.path.startswith("/api/"):
-        raise HTTPException(401, "an access token is needed: Authorization: Bearer <token>",
-                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
-    raise LoginRequired("reader", request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        raise _token_needed()
+    raise LoginRequired("reader", _here(request))
 
 
 AdminApi = Annotated[Role, Depends(api_role("admin"))]
